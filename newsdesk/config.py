@@ -1,0 +1,162 @@
+"""Settings: every option with its default and help text.
+
+Values come, lowest precedence first, from the defaults below, ``<home>/newsdesk.toml`` and
+``NEWSDESK_*`` environment variables (``NEWSDESK_PER_HOST_DELAY=0``). The home folder is
+chosen by ``--home`` or ``NEWSDESK_HOME`` and defaults to ``./.newsdesk``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from newsdesk.errors import ConfigError
+
+__all__ = ["CONFIG_FILE", "Settings", "load_settings"]
+
+CONFIG_FILE = "newsdesk.toml"
+PROJECT_URL = "https://github.com/newsdesk/newsdesk"
+
+
+class Settings(BaseSettings):
+    """Every setting of newsdesk. Each field's description is its documentation."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", extra="forbid", frozen=True)
+
+    home: Path = Field(
+        default=Path(".newsdesk"),
+        description="Folder holding the config file, the SQLite database and logs.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the database; empty means the SQLite file "
+        "<home>/newsdesk.db. Example: postgresql+psycopg://user@127.0.0.1/newsdesk.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(default=8000, description="Port the web server listens on.")
+    log_level: str = Field(default="INFO", description="Logging level (DEBUG, INFO, WARNING).")
+
+    # --- fetching -------------------------------------------------------------------------
+    user_agent: str = Field(
+        default=f"newsdesk/0.1 (+{PROJECT_URL})",
+        description="User-Agent sent with every request; names the project and a URL.",
+    )
+    connect_timeout: float = Field(default=10.0, description="Seconds to open a connection.")
+    read_timeout: float = Field(
+        default=20.0, description="Seconds to wait for any bytes between reads."
+    )
+    total_timeout: float = Field(
+        default=60.0, description="Seconds a whole request may take, trickling included."
+    )
+    max_feed_bytes: int = Field(
+        default=10_000_000, description="Largest feed body accepted, after decompression."
+    )
+    max_page_bytes: int = Field(
+        default=5_000_000, description="Largest article page accepted, after decompression."
+    )
+    max_redirects: int = Field(default=5, description="Redirect hops followed per request.")
+    retries: int = Field(
+        default=2, description="Extra attempts on timeouts and 5xx, with backoff and jitter."
+    )
+    retry_backoff: float = Field(
+        default=1.0, description="Base seconds of the exponential retry backoff."
+    )
+    max_retry_after: float = Field(
+        default=30.0,
+        description="Longest Retry-After honoured inside a request; longer ones are "
+        "rescheduled to a later poll instead.",
+    )
+    global_concurrency: int = Field(default=32, description="Requests in flight at most.")
+    per_host_concurrency: int = Field(
+        default=2, description="Requests in flight per registered domain at most."
+    )
+    per_host_delay: float = Field(
+        default=1.0,
+        description="Minimum seconds between two requests to one registered domain.",
+    )
+    respect_robots: bool = Field(
+        default=True, description="Honour robots.txt for article pages."
+    )
+    allow_private_networks: bool = Field(
+        default=False,
+        description="Allow fetching loopback/private/link-local addresses (tests, local "
+        "benchmarks). Never turn on for a public installation.",
+    )
+
+    # --- scheduling -----------------------------------------------------------------------
+    min_interval: int = Field(default=300, description="Shortest poll interval, seconds.")
+    max_interval: int = Field(default=86_400, description="Longest poll interval, seconds.")
+    default_interval: int = Field(
+        default=1800, description="Poll interval of a new source, seconds."
+    )
+    max_error_backoff: int = Field(
+        default=21_600, description="Longest wait after repeated errors, seconds."
+    )
+    tick_seconds: float = Field(
+        default=5.0, description="How often the embedded runner looks for due work."
+    )
+
+    # --- articles -------------------------------------------------------------------------
+    fetch_articles: bool = Field(
+        default=True, description="Fetch and extract each new entry's page."
+    )
+    article_batch: int = Field(
+        default=200, description="Pending articles fetched per pipeline round."
+    )
+    article_attempts: int = Field(
+        default=3, description="Attempts to fetch a page before it is marked failed."
+    )
+    raw_html_retention_days: int = Field(
+        default=30,
+        description="Days raw page HTML is kept (compressed) for `newsdesk reextract`; "
+        "0 keeps none, -1 keeps it forever.",
+    )
+    load_catalog: bool = Field(
+        default=True,
+        description="On `newsdesk run`, load the built-in catalog when no source exists.",
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'newsdesk.db').resolve()}"
+
+
+def _file_values(home: Path) -> dict[str, Any]:
+    path = home / CONFIG_FILE
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return dict(data.get("newsdesk", data))
+
+
+def load_settings(home: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings for one installation.
+
+    Precedence: ``overrides`` > environment > ``<home>/newsdesk.toml`` > defaults.
+    Raises ConfigError for an unreadable file or an invalid value.
+    """
+    home_path = Path(home or os.environ.get("NEWSDESK_HOME") or ".newsdesk")
+    file_values = _file_values(home_path)
+    env_values = {
+        name: os.environ[f"NEWSDESK_{name.upper()}"]
+        for name in Settings.model_fields
+        if f"NEWSDESK_{name.upper()}" in os.environ and name != "home"
+    }
+    values = {**file_values, **env_values, **overrides, "home": home_path}
+    try:
+        # Passing values explicitly keeps one precedence order; the class would otherwise
+        # read the environment again underneath the file values.
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError(str(exc)) from exc

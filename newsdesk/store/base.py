@@ -1,0 +1,173 @@
+"""The Store protocol: every read and write the application makes, named for its purpose.
+
+Implementations: :class:`newsdesk.store.sql.SqlStore` over SQLAlchemy Core, for SQLite (the
+embedded default, WAL mode) and PostgreSQL. Both pass ``tests/integration/test_store_contract.py``.
+All datetimes in and out are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from newsdesk.model import Article, ExtractedArticle, FeedItem, Source
+
+__all__ = ["EntryWrite", "Store", "StoreStats", "UpsertResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryWrite:
+    """One feed item to upsert, with its identity keys already computed.
+
+    ``keys`` are in priority order (``guid:...``, ``url:...``, ``text:...``): the first key
+    that matches an existing article of the same source identifies it.
+    """
+
+    item: FeedItem
+    keys: tuple[str, ...]
+    canonical_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    new_ids: tuple[int, ...] = ()
+    updated_ids: tuple[int, ...] = ()
+    unchanged: int = 0
+    tombstoned: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    sources: int
+    sources_failing: int
+    articles: int
+    articles_pending: int
+    articles_failed: int
+    errors_by_kind: dict[str, int] = field(default_factory=dict)
+
+
+class Store(Protocol):
+    # --- schema -------------------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (idempotent)."""
+
+    def close(self) -> None: ...
+
+    # --- sources ------------------------------------------------------------------------
+    def add_source(
+        self,
+        url: str,
+        *,
+        now: datetime,
+        title: str = "",
+        site_url: str | None = None,
+        country: str | None = None,
+        language: str | None = None,
+    ) -> Source:
+        """Add a source, due at once. Adding a URL that is already followed returns it."""
+
+    def get_source(self, source_id: int) -> Source | None: ...
+
+    def get_source_by_url(self, url: str) -> Source | None: ...
+
+    def list_sources(self) -> list[Source]:
+        """All sources with ``articles`` filled in, ordered by id."""
+
+    def remove_source(self, source_id: int) -> bool:
+        """Delete a source and its articles. Returns False if there was none."""
+
+    def due_sources(self, now: datetime, *, limit: int = 1000) -> list[Source]:
+        """Enabled sources whose ``next_poll`` is at or before ``now``, soonest first."""
+
+    def record_poll_success(
+        self,
+        source_id: int,
+        *,
+        now: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        interval_seconds: int,
+        next_poll: datetime,
+        new_url: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        """A poll ended well (200 or 304): reset the failure streak, keep validators,
+        move to ``new_url`` after a permanent redirect."""
+
+    def record_poll_failure(
+        self,
+        source_id: int,
+        *,
+        now: datetime,
+        kind: str,
+        message: str,
+        next_poll: datetime,
+        disable: bool = False,
+    ) -> None:
+        """A poll failed: count the streak, keep the reason; ``disable`` for 410 Gone."""
+
+    # --- articles -----------------------------------------------------------------------
+    def upsert_entries(
+        self, source_id: int, entries: Sequence[EntryWrite], *, now: datetime
+    ) -> UpsertResult:
+        """Insert new feed items and update changed ones in one transaction.
+
+        An entry matching a tombstone is skipped. A changed title is appended to the
+        article's title history. Re-upserting the same entries changes nothing.
+        """
+
+    def get_article(self, article_id: int) -> Article | None:
+        """The article with ``titles`` (its title history, oldest first)."""
+
+    def pending_articles(self, *, limit: int = 100, source_id: int | None = None) -> list[Article]:
+        """Articles whose page has not been fetched and extracted yet, oldest first."""
+
+    def save_extraction(
+        self,
+        article_id: int,
+        extracted: ExtractedArticle,
+        *,
+        now: datetime,
+        raw_html: bytes | None,
+        canonical_url: str | None,
+    ) -> None:
+        """Store what extraction found and the page's raw HTML (compressed by the store)."""
+
+    def record_extraction_failure(
+        self, article_id: int, *, now: datetime, kind: str, message: str, final: bool
+    ) -> None:
+        """``final`` marks it failed for good; otherwise it stays pending for a retry."""
+
+    def delete_article(self, article_id: int, *, now: datetime, reason: str) -> bool:
+        """Delete an article, leaving a tombstone so the feed cannot bring it back."""
+
+    def iter_raw_pages(
+        self, *, source_id: int | None = None
+    ) -> Iterator[tuple[int, str, bytes]]:
+        """(article_id, url, raw_html) of every article whose raw HTML is kept."""
+
+    def prune_raw_pages(self, *, older_than: datetime) -> int:
+        """Drop raw HTML fetched before ``older_than``; returns how many were dropped."""
+
+    def list_articles(
+        self, *, limit: int = 50, source_id: int | None = None
+    ) -> list[Article]:
+        """Newest articles first (by published, else first seen)."""
+
+    # --- health -------------------------------------------------------------------------
+    def record_event(
+        self,
+        *,
+        now: datetime,
+        kind: str,
+        message: str,
+        source_id: int | None = None,
+        article_id: int | None = None,
+    ) -> None:
+        """Keep an error or notable event for the status page."""
+
+    def recent_events(self, *, limit: int = 50) -> list[dict[str, object]]: ...
+
+    def stats(self) -> StoreStats: ...
