@@ -120,6 +120,7 @@ class Article:
     description: str | None = None
     status: str = "pending"
     error: str | None = None
+    attempts: int = 0
     first_seen: datetime | None = None
     updated_at: datetime | None = None
     titles: tuple[str, ...] = field(default=())

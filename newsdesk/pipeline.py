@@ -1,0 +1,312 @@
+"""The pipeline: the only place where fetch, feeds, normalize, extract and store are joined.
+
+Two steps, each safe to run from any runner (the embedded asyncio loop today, Celery
+workers later) and safe to repeat after a crash:
+
+* :func:`poll_source` — fetch one feed (conditional GET), parse it, upsert its entries as
+  pending articles, and store when the source is due again. Every failure is recorded on the
+  source and the function returns normally.
+* :func:`process_article` — fetch one pending article's page (robots.txt honoured), extract
+  its text and metadata, and store them with the raw HTML. Failures are recorded on the
+  article and retried up to ``article_attempts`` times.
+
+Nothing is committed half-way: the store writes each step's results in one transaction, so a
+kill -9 at any point leaves pending work that the next start picks up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from urllib.parse import urljoin
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from newsdesk.config import Settings
+from newsdesk.errors import (
+    BlockedAddress,
+    ExtractError,
+    FetchError,
+    HTTPStatusError,
+    InvalidURL,
+    NewsdeskError,
+    NotAFeed,
+    RobotsDisallowed,
+    TooLarge,
+)
+from newsdesk.extract import extract_article
+from newsdesk.feeds import COMMON_FEED_PATHS, parse_feed
+from newsdesk.fetch import Fetcher, FetchResult
+from newsdesk.model import Article, FetchOutcome, ParsedFeed, Source
+from newsdesk.normalize import canonicalize_url, entry_keys
+from newsdesk.scheduler import ScheduleOptions, plan_after_failure, plan_after_success
+from newsdesk.store.base import EntryWrite, Store
+
+__all__ = [
+    "ArticleReport",
+    "discover_feed",
+    "PipelineContext",
+    "PollReport",
+    "entries_for",
+    "poll_source",
+    "process_article",
+]
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9,"
+    " application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+#: Article failures that will not go away by trying again.
+PERMANENT_ARTICLE_ERRORS = (RobotsDisallowed, BlockedAddress, InvalidURL, TooLarge, ExtractError)
+
+
+@dataclass(slots=True)
+class PipelineContext:
+    """What the steps need: settings, the store, the fetcher, a clock and randomness."""
+
+    settings: Settings
+    store: Store
+    fetcher: Fetcher
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    rng: random.Random = field(default_factory=random.Random)
+    #: Runs CPU-bound extraction off the event loop (a thread by default).
+    offload: Callable[..., object] | None = None
+
+    @property
+    def schedule(self) -> ScheduleOptions:
+        return ScheduleOptions.from_settings(self.settings)
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    source_id: int
+    url: str
+    status: int | None
+    new: int = 0
+    updated: int = 0
+    error_kind: str | None = None
+    error: str | None = None
+    new_article_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleReport:
+    article_id: int
+    ok: bool
+    error_kind: str | None = None
+
+
+def entries_for(parsed: ParsedFeed, *, feed_url: str) -> list[EntryWrite]:
+    """Feed items with canonical URLs and identity keys; items with no usable URL are left
+    out (an article is a link to the outlet's own page)."""
+    entries: list[EntryWrite] = []
+    for item in parsed.items:
+        raw = item.url or (item.guid if item.guid and item.guid.startswith("http") else None)
+        if not raw:
+            continue
+        try:
+            canonical = canonicalize_url(raw, base=feed_url)
+        except InvalidURL:
+            continue
+        entries.append(
+            EntryWrite(item=item, keys=entry_keys(item, canonical_url=canonical), canonical_url=canonical)
+        )
+    return entries
+
+
+async def discover_feed(fetcher: Fetcher, url: str, *, max_bytes: int) -> tuple[str, ParsedFeed]:
+    """The feed behind ``url``: the URL itself if it is a feed, else the page's
+    ``<link rel="alternate">`` feeds, else the common feed paths of its site.
+
+    Raises NotAFeed when none is found, FetchError when the URL cannot be fetched.
+    """
+    result = await fetcher.get(url, max_bytes=max_bytes, accept=FEED_ACCEPT)
+    try:
+        return result.permanent_url or url, parse_feed(
+            result.body, url=result.url, content_type=result.content_type
+        )
+    except NotAFeed as exc:
+        candidates = list(exc.feed_links) or [urljoin(result.url, p) for p in COMMON_FEED_PATHS]
+    for candidate in candidates:
+        try:
+            found = await fetcher.get(candidate, max_bytes=max_bytes, accept=FEED_ACCEPT)
+            return found.permanent_url or candidate, parse_feed(
+                found.body, url=found.url, content_type=found.content_type
+            )
+        except NewsdeskError as exc:
+            log.debug("no feed at %s: %s", candidate, exc)
+    raise NotAFeed(f"{url} is not a feed and links to none (tried {len(candidates)} candidates)")
+
+
+async def _fetch_feed(ctx: PipelineContext, source: Source) -> tuple[FetchResult, ParsedFeed | None]:
+    """Fetch and parse a feed; follows HTML autodiscovery once."""
+    result = await ctx.fetcher.get(
+        source.url,
+        etag=source.etag,
+        last_modified=source.last_modified,
+        max_bytes=ctx.settings.max_feed_bytes,
+        accept=FEED_ACCEPT,
+    )
+    if result.not_modified:
+        return result, None
+    try:
+        return result, parse_feed(result.body, url=result.url, content_type=result.content_type)
+    except NotAFeed as exc:
+        if not exc.feed_links:
+            raise
+        # A home page or HTML was served where the feed was expected: follow its
+        # <link rel="alternate"> and move the source there if it is a feed.
+        found = await ctx.fetcher.get(
+            exc.feed_links[0], max_bytes=ctx.settings.max_feed_bytes, accept=FEED_ACCEPT
+        )
+        parsed = parse_feed(found.body, url=found.url, content_type=found.content_type)
+        moved = FetchResult(
+            url=found.url,
+            status=found.status,
+            headers=found.headers,
+            body=found.body,
+            permanent_url=found.url,
+            elapsed_ms=result.elapsed_ms + found.elapsed_ms,
+            attempts=result.attempts + found.attempts,
+        )
+        return moved, parsed
+
+
+async def poll_source(ctx: PipelineContext, source: Source) -> PollReport:
+    """Poll one source and record the outcome on it. Never raises for bad input."""
+    store, options = ctx.store, ctx.schedule
+    try:
+        result, parsed = await _fetch_feed(ctx, source)
+    except (FetchError, NewsdeskError) as exc:
+        return _record_failure(ctx, source, exc)
+    now = ctx.clock()
+    new_ids: tuple[int, ...] = ()
+    updated = 0
+    outcome = FetchOutcome(status=result.status, cache_max_age=result.cache_max_age)
+    item_dates = []
+    if parsed is not None:
+        entries = entries_for(parsed, feed_url=result.url)
+        upserted = store.upsert_entries(source.id, entries, now=now)
+        new_ids, updated = upserted.new_ids, len(upserted.updated_ids)
+        outcome = FetchOutcome(
+            status=result.status,
+            items_seen=len(entries),
+            items_new=len(new_ids),
+            ttl_seconds=parsed.ttl_seconds,
+            cache_max_age=result.cache_max_age,
+        )
+        item_dates = [d for e in entries if (d := e.item.published or e.item.updated)]
+    plan = plan_after_success(
+        now=now,
+        previous_interval=source.interval_seconds,
+        outcome=outcome,
+        item_dates=item_dates,
+        options=options,
+        rng=ctx.rng,
+    )
+    etag = result.headers.get("etag")
+    last_modified = result.headers.get("last-modified")
+    if result.not_modified:  # a 304 may omit validators: keep the ones we sent
+        etag = etag or source.etag
+        last_modified = last_modified or source.last_modified
+    store.record_poll_success(
+        source.id,
+        now=now,
+        etag=etag,
+        last_modified=last_modified,
+        interval_seconds=plan.interval_seconds,
+        next_poll=plan.next_poll,
+        new_url=result.permanent_url if result.permanent_url != source.url else None,
+        title=parsed.title if parsed is not None and not source.title else None,
+    )
+    return PollReport(
+        source_id=source.id,
+        url=source.url,
+        status=result.status,
+        new=len(new_ids),
+        updated=updated,
+        new_article_ids=new_ids,
+    )
+
+
+def _record_failure(ctx: PipelineContext, source: Source, exc: NewsdeskError) -> PollReport:
+    now = ctx.clock()
+    retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+    status = exc.status if isinstance(exc, HTTPStatusError) else None
+    plan = plan_after_failure(
+        now=now,
+        interval=source.interval_seconds,
+        failures=source.failures + 1,
+        outcome=FetchOutcome(status=status, retry_after=retry_after, error_kind=exc.kind),
+        options=ctx.schedule,
+        rng=ctx.rng,
+    )
+    message = str(exc) or exc.__class__.__name__
+    ctx.store.record_poll_failure(
+        source.id,
+        now=now,
+        kind=exc.kind,
+        message=message,
+        next_poll=plan.next_poll,
+        disable=status == 410,
+    )
+    ctx.store.record_event(
+        now=now, kind=exc.kind, message=f"{source.url}: {message}", source_id=source.id
+    )
+    log.info("poll failed", extra={"source_id": source.id, "url": source.url, "kind": exc.kind})
+    return PollReport(
+        source_id=source.id, url=source.url, status=status, error_kind=exc.kind, error=message
+    )
+
+
+async def process_article(ctx: PipelineContext, article: Article) -> ArticleReport:
+    """Fetch and extract one pending article; record the result or the failure on it."""
+    settings, store = ctx.settings, ctx.store
+    try:
+        result = await ctx.fetcher.get(
+            article.url, max_bytes=settings.max_page_bytes, check_robots=True
+        )
+        if ctx.offload is None:
+            extracted = await asyncio.to_thread(extract_article, result.body, url=result.url)
+        else:
+            extracted = await ctx.offload(extract_article, result.body, url=result.url)  # type: ignore[misc]
+        canonical = extracted.canonical_url or result.url
+        try:
+            canonical = canonicalize_url(canonical, base=result.url)
+        except InvalidURL:
+            canonical = canonicalize_url(result.url)
+    except NewsdeskError as exc:
+        now = ctx.clock()
+        final = isinstance(exc, PERMANENT_ARTICLE_ERRORS) or (
+            isinstance(exc, HTTPStatusError) and exc.status in (401, 403, 404, 410, 451)
+        )
+        final = final or article_attempts_exhausted(article, settings)
+        store.record_extraction_failure(
+            article.id, now=now, kind=exc.kind, message=str(exc), final=final
+        )
+        store.record_event(
+            now=now,
+            kind=exc.kind,
+            message=f"{article.url}: {exc}",
+            source_id=article.source_id,
+            article_id=article.id,
+        )
+        return ArticleReport(article_id=article.id, ok=False, error_kind=exc.kind)
+    keep_raw = settings.raw_html_retention_days != 0
+    store.save_extraction(
+        article.id,
+        extracted,
+        now=ctx.clock(),
+        raw_html=result.body if keep_raw else None,
+        canonical_url=canonical,
+    )
+    return ArticleReport(article_id=article.id, ok=True)
+
+
+def article_attempts_exhausted(article: Article, settings: Settings) -> bool:
+    """True when this failure is the last allowed attempt."""
+    return article.attempts + 1 >= settings.article_attempts

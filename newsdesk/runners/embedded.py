@@ -1,0 +1,147 @@
+"""The embedded runner: scheduler, pipeline and web server in one asyncio process.
+
+A round is: poll every due source (concurrency is bounded by the fetcher's politeness
+limits), then fetch and extract pending articles in batches. ``run_forever`` repeats rounds
+every ``tick_seconds`` beside the web server until it is cancelled (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from newsdesk.model import Article, Source
+from newsdesk.pipeline import ArticleReport, PipelineContext, PollReport, poll_source, process_article
+
+__all__ = ["RoundSummary", "run_forever", "run_round"]
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(slots=True)
+class RoundSummary:
+    feeds_polled: int = 0
+    not_modified: int = 0
+    new_articles: int = 0
+    updated_articles: int = 0
+    articles_extracted: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+
+    def add_poll(self, report: PollReport) -> None:
+        self.feeds_polled += 1
+        self.not_modified += report.status == 304
+        self.new_articles += report.new
+        self.updated_articles += report.updated
+        if report.error_kind:
+            self.errors[f"feed:{report.error_kind}"] += 1
+
+    def add_article(self, report: ArticleReport) -> None:
+        if report.ok:
+            self.articles_extracted += 1
+        elif report.error_kind:
+            self.errors[f"article:{report.error_kind}"] += 1
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "feeds_polled": self.feeds_polled,
+            "not_modified": self.not_modified,
+            "new_articles": self.new_articles,
+            "updated_articles": self.updated_articles,
+            "articles_extracted": self.articles_extracted,
+            "errors": dict(self.errors),
+        }
+
+
+async def run_round(
+    ctx: PipelineContext,
+    *,
+    sources: Sequence[Source] | None = None,
+    progress: Progress | None = None,
+) -> RoundSummary:
+    """Poll ``sources`` (default: the due ones), then process pending articles: those of
+    ``sources`` when given, else every pending article (work left by an earlier crash too).
+
+    ``progress(stage, n)`` is called with ``("feeds-total", n)``, ``("feed", 1)``,
+    ``("articles-total", n)`` and ``("article", 1)`` for a progress bar.
+    """
+    summary = RoundSummary()
+    explicit = sources is not None
+    if sources is None:
+        sources = ctx.store.due_sources(ctx.clock())
+    if progress:
+        progress("feeds-total", len(sources))
+
+    async def poll(source: Source) -> None:
+        report = await poll_source(ctx, source)
+        summary.add_poll(report)
+        if progress:
+            progress("feed", 1)
+
+    await asyncio.gather(*(poll(s) for s in sources))
+    if not ctx.settings.fetch_articles:
+        return summary
+    source_ids: list[int | None] = [s.id for s in sources] if explicit else [None]
+    for source_id in source_ids:
+        await _process_pending(ctx, summary, source_id=source_id, progress=progress)
+    return summary
+
+
+async def _process_pending(
+    ctx: PipelineContext,
+    summary: RoundSummary,
+    *,
+    source_id: int | None,
+    progress: Progress | None,
+) -> None:
+    after_id = 0
+    while batch := ctx.store.pending_articles(
+        limit=ctx.settings.article_batch, source_id=source_id, after_id=after_id
+    ):
+        after_id = batch[-1].id
+        if progress:
+            progress("articles-total", len(batch))
+
+        async def process(article: Article) -> None:
+            summary.add_article(await process_article(ctx, article))
+            if progress:
+                progress("article", 1)
+
+        await asyncio.gather(*(process(a) for a in batch))
+
+
+def prune_raw_pages(ctx: PipelineContext, last_prune: datetime | None) -> datetime | None:
+    """Drop raw HTML past its retention, at most once an hour; returns the last prune time."""
+    days = ctx.settings.raw_html_retention_days
+    now = ctx.clock()
+    if days < 0 or (last_prune is not None and now - last_prune < timedelta(hours=1)):
+        return last_prune
+    dropped = ctx.store.prune_raw_pages(older_than=now - timedelta(days=days))
+    if dropped:
+        log.info("pruned %d raw pages older than %d days", dropped, days)
+    return now
+
+
+async def run_forever(ctx: PipelineContext, *, stop: asyncio.Event | None = None) -> None:
+    """Run rounds until ``stop`` is set or the task is cancelled."""
+    stop = stop or asyncio.Event()
+    last_prune: datetime | None = None
+    while not stop.is_set():
+        try:
+            summary = await run_round(ctx)
+            if summary.feeds_polled:
+                log.info("round done", extra=summary.as_dict())
+            last_prune = prune_raw_pages(ctx, last_prune)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug must not stop the service; it is logged with its traceback
+            log.exception("round failed")
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=ctx.settings.tick_seconds)
+        except TimeoutError:
+            pass

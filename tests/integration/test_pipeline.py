@@ -1,0 +1,204 @@
+"""The whole ingest pipeline against a local site: feeds → articles → store."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsdesk.pipeline import PipelineContext, poll_source
+from newsdesk.runners.embedded import run_round
+from newsdesk.store.sql import SqlStore
+from tests.support.site import Site, benchmark_pages, rss_feed
+
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+
+
+def add_source(store: SqlStore, url: str) -> int:
+    return store.add_source(url, now=NOW).id
+
+
+async def test_benchmark_pages_flow_end_to_end(
+    shared_data: Path, site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    pages = list(benchmark_pages(shared_data))[:40]
+    items = []
+    for page_id, _, html in pages:
+        items.append((page_id, site.add(f"/a/{page_id}.html", html), f"Story {page_id[:8]}"))
+    feed = site.add("/feed.xml", rss_feed("Bench", items), "application/rss+xml")
+    source_id = add_source(store, feed)
+
+    summary = await run_round(pipeline, sources=store.list_sources())
+    assert summary.new_articles == len(pages)
+    assert summary.articles_extracted >= len(pages) - 1, summary.as_dict()
+    stored = store.list_articles(limit=100)
+    assert len(stored) == len(pages)
+    assert sum(len(a.text) > 200 for a in stored) >= len(pages) - 1
+    assert store.pending_articles() == []
+    raw = list(store.iter_raw_pages(source_id=source_id))
+    assert len(raw) >= len(pages) - 1
+
+    # Second round: the feed answers 304 and nothing downstream happens.
+    again = await run_round(pipeline, sources=store.list_sources())
+    assert again.not_modified == 1
+    assert again.new_articles == 0
+    assert len(store.list_articles(limit=100)) == len(pages)
+    page_hits = sum(v for k, v in site.hits.items() if k.startswith("/a/"))
+    assert page_hits == len(pages)
+
+
+async def test_every_real_feed_is_stored_or_fails_readably(
+    shared_data: Path, site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    folder = shared_data / "real-feeds"
+    rows = list(csv.DictReader((folder / "manifest.csv").open(encoding="utf-8")))
+    for row in rows:
+        kind = "application/json" if row["file"].endswith(".json") else "application/xml"
+        add_source(store, site.add("/" + row["file"], (folder / row["file"]).read_bytes(), kind))
+    pipeline.settings = pipeline.settings.model_copy(update={"fetch_articles": False})
+
+    summary = await run_round(pipeline, sources=store.list_sources())
+    assert summary.feeds_polled == len(rows)
+    sources = {s.url.rsplit("/", 2)[-2] + "/" + s.url.rsplit("/", 1)[-1]: s for s in store.list_sources()}
+    for row in rows:
+        source = sources[row["file"]]
+        if row["kind"] == "real":
+            # a real feed either gave articles or failed with a readable reason
+            assert source.articles > 0 or source.last_error, row["file"]
+        if row["kind"] == "real-nonfeed":
+            assert source.failures == 1 and source.last_error_kind == "not_a_feed", row["file"]
+    good = [s for s in sources.values() if s.articles > 0]
+    assert len(good) >= 190
+    total = store.stats().articles
+
+    again = await run_round(pipeline, sources=store.list_sources())
+    assert again.new_articles == 0
+    assert store.stats().articles == total
+
+
+async def test_guid_change_and_title_edit_keep_one_article(
+    site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    link = site.url("/a/1.html")
+    feed = site.add("/f.xml", rss_feed("F", [("guid-1", link, "First title")]), "application/rss+xml")
+    source_id = add_source(store, feed)
+    pipeline.settings = pipeline.settings.model_copy(update={"fetch_articles": False})
+    await poll_source(pipeline, store.get_source(source_id))  # type: ignore[arg-type]
+
+    # The feed changes the GUID (CMS migration) and fixes the headline.
+    site.add("/f.xml", rss_feed("F", [("new-guid-1", link + "?utm_source=x", "Fixed title")]),
+             "application/rss+xml")
+    report = await poll_source(pipeline, store.get_source(source_id))  # type: ignore[arg-type]
+    assert report.new == 0 and report.updated == 1
+    (article,) = store.list_articles()
+    assert article.title == "Fixed title"
+    assert article.titles == ("First title", "Fixed title")
+
+
+async def test_deleted_article_never_comes_back(
+    site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    items = [("g1", site.url("/a/1.html"), "One"), ("g2", site.url("/a/2.html"), "Two")]
+    feed = site.add("/f.xml", rss_feed("F", items), "application/rss+xml")
+    source_id = add_source(store, feed)
+    pipeline.settings = pipeline.settings.model_copy(update={"fetch_articles": False})
+    await poll_source(pipeline, store.get_source(source_id))  # type: ignore[arg-type]
+    victim = next(a for a in store.list_articles() if a.title == "One")
+    assert store.delete_article(victim.id, now=NOW, reason="publisher takedown")
+    # the feed changes (so no 304) but still lists the deleted item
+    site.add("/f.xml", rss_feed("F", [*items, ("g3", site.url("/a/3.html"), "Three")]),
+             "application/rss+xml")
+    report = await poll_source(pipeline, store.get_source(source_id))  # type: ignore[arg-type]
+    assert report.new == 1
+    assert sorted(a.title for a in store.list_articles()) == ["Three", "Two"]
+
+
+async def test_permanent_redirect_moves_the_feed(
+    site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    new = site.add("/new.xml", rss_feed("F", [("g", site.url("/a.html"), "A")]), "application/rss+xml")
+    old = site.add("/old.xml", b"", status=301, headers={"Location": "/new.xml"})
+    source_id = add_source(store, old)
+    pipeline.settings = pipeline.settings.model_copy(update={"fetch_articles": False})
+    await poll_source(pipeline, store.get_source(source_id))  # type: ignore[arg-type]
+    assert store.get_source(source_id).url == new  # type: ignore[union-attr]
+
+
+async def test_home_page_at_feed_url_is_autodiscovered(
+    site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    site.add("/rss", rss_feed("F", [("g", site.url("/a.html"), "A")]), "application/rss+xml")
+    home = site.add(
+        "/", b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss">'
+        b"</head><body>home</body></html>"
+    )
+    source_id = add_source(store, home)
+    pipeline.settings = pipeline.settings.model_copy(update={"fetch_articles": False})
+    report = await poll_source(pipeline, store.get_source(source_id))  # type: ignore[arg-type]
+    assert report.new == 1
+    assert store.get_source(source_id).url == site.url("/rss")  # type: ignore[union-attr]
+
+
+BAD_FEEDS: dict[str, tuple[bytes, dict[str, object], str]] = {
+    "/empty.xml": (b"", {}, "parse"),
+    "/html.xml": (b"<html><body><p>Just a page</p></body></html>", {}, "not_a_feed"),
+    "/garbage.xml": (b"\x00\x01\x02 not xml at all \xff\xfe", {}, "parse"),
+    "/bomb.xml": (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        b"<rss><channel><title>&lol3;</title></channel></rss>",
+        {},
+        "unsafe_xml",
+    ),
+    "/missing.xml": (b"gone", {"status": 404}, "http_404"),
+    "/gone.xml": (b"gone", {"status": 410}, "http_410"),
+    "/broken.xml": (b"oops", {"status": 500}, "http_500"),
+    "/loop.xml": (b"", {"status": 302, "headers": {"Location": "/loop.xml"}}, "redirects"),
+}
+
+
+async def test_bad_feeds_fail_readably_and_lose_nothing(
+    site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    good = site.add("/good.xml", rss_feed("Good", [("g", site.url("/a.html"), "Kept")]),
+                    "application/rss+xml")
+    pipeline.settings = pipeline.settings.model_copy(update={"fetch_articles": False})
+    good_id = add_source(store, good)
+    await run_round(pipeline, sources=store.list_sources())
+    assert store.get_source(good_id).articles == 1  # type: ignore[union-attr]
+
+    ids = {}
+    for path, (body, kwargs, _) in BAD_FEEDS.items():
+        ids[path] = add_source(store, site.add(path, body, "application/rss+xml", **kwargs))
+    summary = await run_round(pipeline, sources=store.list_sources())
+    assert summary.feeds_polled == len(BAD_FEEDS) + 1
+    for path, (_, _, kind) in BAD_FEEDS.items():
+        source = store.get_source(ids[path])
+        assert source is not None
+        assert source.failures == 1, path
+        assert source.last_error and source.last_error_kind is not None, path
+        assert source.last_error_kind.startswith(kind), (path, source.last_error_kind)
+        assert source.next_poll is not None and source.next_poll > datetime.now(UTC)
+    assert store.get_source(ids["/gone.xml"]).enabled is False  # type: ignore[union-attr]
+    assert store.get_source(ids["/broken.xml"]).enabled is True  # type: ignore[union-attr]
+    assert store.get_source(good_id).articles == 1  # type: ignore[union-attr]
+    assert store.stats().errors_by_kind
+
+
+@pytest.mark.parametrize("status", [404, 500])
+async def test_article_page_failures_are_recorded(
+    status: int, site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    site.add("/a/1.html", b"nope", status=status)
+    feed = site.add("/f.xml", rss_feed("F", [("g", site.url("/a/1.html"), "T")]),
+                    "application/rss+xml")
+    add_source(store, feed)
+    summary = await run_round(pipeline, sources=store.list_sources())
+    assert summary.errors == {f"article:http_{status}": 1}
+    (article,) = store.list_articles()
+    assert article.error and str(status) in article.error
+    # a 404 is final, a 500 is retried in a later round
+    assert article.status == ("failed" if status == 404 else "pending")

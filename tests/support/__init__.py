@@ -1,0 +1,1 @@
+"""Test support: local servers and builders shared by test folders and bench/."""
