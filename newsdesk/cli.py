@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -35,7 +35,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-sources_app = typer.Typer(help="Follow, list and remove news sources (feeds).", no_args_is_help=True)
+sources_app = typer.Typer(
+    help="Follow, list and remove news sources (feeds).", no_args_is_help=True
+)
 config_app = typer.Typer(help="Show the configuration in force.", no_args_is_help=True)
 eval_app = typer.Typer(help="Score parts of the pipeline on labelled data.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
@@ -90,7 +92,11 @@ def _store(settings: Settings) -> Iterator[Store]:
 @asynccontextmanager
 async def _pipeline(settings: Settings, store: Store) -> AsyncIterator[PipelineContext]:
     async with Fetcher(FetchOptions.from_settings(settings)) as fetcher:
-        yield PipelineContext(settings=settings, store=store, fetcher=fetcher)
+        context = PipelineContext(settings=settings, store=store, fetcher=fetcher)
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 def _jsonable(value: Any) -> Any:
@@ -150,7 +156,9 @@ def _import_outlines(store: Store, outlines: list[OpmlOutline]) -> int:
 @app.command()
 def run(
     ctx: typer.Context,
-    host: Annotated[str | None, typer.Option(help="Web server address [default: 127.0.0.1].")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Web server address [default: 127.0.0.1].")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Web server port [default: 8000].")] = None,
 ) -> None:
     """Run scheduler, pipeline and web server in one process until Ctrl-C."""
@@ -161,10 +169,8 @@ def run(
         if added:
             err.print(f"loaded the built-in catalog: {added} sources")
         err.print(f"newsdesk on http://{settings.host}:{settings.port}/ (Ctrl-C stops)")
-        try:
+        with suppress(KeyboardInterrupt):
             asyncio.run(_serve(settings, store))
-        except KeyboardInterrupt:
-            pass
         err.print("stopped")
 
 
@@ -187,10 +193,8 @@ async def _serve(settings: Settings, store: Store) -> None:
             await server.serve()
         finally:
             worker.cancel()
-            try:
+            with suppress(asyncio.CancelledError):
                 await worker
-            except asyncio.CancelledError:
-                pass
 
 
 @app.command()
@@ -294,7 +298,9 @@ def sources_add(
     if as_json:
         _print_json(_source_dict(source))
     else:
-        out.print(f"following [bold]{source.title or source.url}[/bold] ({source.url}) as #{source.id}")
+        out.print(
+            f"following [bold]{source.title or source.url}[/bold] ({source.url}) as #{source.id}"
+        )
 
 
 async def _discover(settings: Settings, url: str) -> tuple[str, str]:
@@ -476,7 +482,9 @@ def reextract(
             )
             done += 1
         if settings.raw_html_retention_days > 0:
-            store.prune_raw_pages(older_than=_now() - timedelta(days=settings.raw_html_retention_days))
+            store.prune_raw_pages(
+                older_than=_now() - timedelta(days=settings.raw_html_retention_days)
+            )
     out.print(f"re-extracted {done} articles, {failed} failed")
 
 

@@ -79,9 +79,7 @@ class Settings(BaseSettings):
         default=1.0,
         description="Minimum seconds between two requests to one registered domain.",
     )
-    respect_robots: bool = Field(
-        default=True, description="Honour robots.txt for article pages."
-    )
+    respect_robots: bool = Field(default=True, description="Honour robots.txt for article pages.")
     allow_private_networks: bool = Field(
         default=False,
         description="Allow fetching loopback/private/link-local addresses (tests, local "

@@ -40,7 +40,7 @@ class ParsedFeed:
     """A whole feed document.
 
     ``format`` is one of ``rss0.9``, ``rss1.0``, ``rss2.0``, ``atom1.0``, ``jsonfeed``,
-    ``sitemap-news``. ``encoding`` is the charset the bytes were decoded with.
+    ``sitemap-news``, ``sitemap``. ``encoding`` is the charset the bytes were decoded with.
     ``warnings`` records repairs made on the way (recovered XML, mojibake repaired, ...).
     ``ttl_seconds`` is the feed's own minimum refresh hint (RSS ``<ttl>``,
     ``sy:updatePeriod``), if any.

@@ -19,10 +19,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from urllib.parse import urljoin
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from urllib.parse import urljoin
 
 from newsdesk.config import Settings
 from newsdesk.errors import (
@@ -46,9 +48,9 @@ from newsdesk.store.base import EntryWrite, Store
 
 __all__ = [
     "ArticleReport",
-    "discover_feed",
     "PipelineContext",
     "PollReport",
+    "discover_feed",
     "entries_for",
     "poll_source",
     "process_article",
@@ -73,8 +75,15 @@ class PipelineContext:
     fetcher: Fetcher
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     rng: random.Random = field(default_factory=random.Random)
-    #: Runs CPU-bound extraction off the event loop (a thread by default).
-    offload: Callable[..., object] | None = None
+    #: Runs CPU-bound extraction off the event loop. One thread by default: lxml parsers
+    #: (which trafilatura shares module-wide) must not be used by two threads at once.
+    #: A ProcessPoolExecutor spreads extraction over cores.
+    extract_executor: Executor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="extract")
+    )
+
+    def close(self) -> None:
+        self.extract_executor.shutdown(wait=True, cancel_futures=True)
 
     @property
     def schedule(self) -> ScheduleOptions:
@@ -113,7 +122,9 @@ def entries_for(parsed: ParsedFeed, *, feed_url: str) -> list[EntryWrite]:
         except InvalidURL:
             continue
         entries.append(
-            EntryWrite(item=item, keys=entry_keys(item, canonical_url=canonical), canonical_url=canonical)
+            EntryWrite(
+                item=item, keys=entry_keys(item, canonical_url=canonical), canonical_url=canonical
+            )
         )
     return entries
 
@@ -142,7 +153,9 @@ async def discover_feed(fetcher: Fetcher, url: str, *, max_bytes: int) -> tuple[
     raise NotAFeed(f"{url} is not a feed and links to none (tried {len(candidates)} candidates)")
 
 
-async def _fetch_feed(ctx: PipelineContext, source: Source) -> tuple[FetchResult, ParsedFeed | None]:
+async def _fetch_feed(
+    ctx: PipelineContext, source: Source
+) -> tuple[FetchResult, ParsedFeed | None]:
     """Fetch and parse a feed; follows HTML autodiscovery once."""
     result = await ctx.fetcher.get(
         source.url,
@@ -190,6 +203,14 @@ async def poll_source(ctx: PipelineContext, source: Source) -> PollReport:
     item_dates = []
     if parsed is not None:
         entries = entries_for(parsed, feed_url=result.url)
+        if len(entries) < len(parsed.items):
+            store.record_event(
+                now=now,
+                kind="items_without_link",
+                message=f"{source.url}: {len(parsed.items) - len(entries)} of "
+                f"{len(parsed.items)} items have no usable link and were skipped",
+                source_id=source.id,
+            )
         upserted = store.upsert_entries(source.id, entries, now=now)
         new_ids, updated = upserted.new_ids, len(upserted.updated_ids)
         outcome = FetchOutcome(
@@ -270,10 +291,9 @@ async def process_article(ctx: PipelineContext, article: Article) -> ArticleRepo
         result = await ctx.fetcher.get(
             article.url, max_bytes=settings.max_page_bytes, check_robots=True
         )
-        if ctx.offload is None:
-            extracted = await asyncio.to_thread(extract_article, result.body, url=result.url)
-        else:
-            extracted = await ctx.offload(extract_article, result.body, url=result.url)  # type: ignore[misc]
+        extracted = await asyncio.get_running_loop().run_in_executor(
+            ctx.extract_executor, partial(extract_article, result.body, url=result.url)
+        )
         canonical = extracted.canonical_url or result.url
         try:
             canonical = canonicalize_url(canonical, base=result.url)

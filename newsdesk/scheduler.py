@@ -20,6 +20,7 @@ Adaptive interval, in words:
 
 from __future__ import annotations
 
+import itertools
 import random
 import statistics
 from collections.abc import Sequence
@@ -61,7 +62,7 @@ def _publication_interval(dates: Sequence[datetime]) -> tuple[float, float] | No
     ordered = sorted(set(dates), reverse=True)
     if len(ordered) < 2:
         return None
-    gaps = [(a - b).total_seconds() for a, b in zip(ordered, ordered[1:], strict=False)]
+    gaps = [(a - b).total_seconds() for a, b in itertools.pairwise(ordered)]
     span = (ordered[0] - ordered[-1]).total_seconds()
     return max(statistics.median(gaps), 1.0), span
 

@@ -8,6 +8,7 @@ every ``tick_seconds`` beside the web server until it is cancelled (Ctrl-C).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -15,7 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from newsdesk.model import Article, Source
-from newsdesk.pipeline import ArticleReport, PipelineContext, PollReport, poll_source, process_article
+from newsdesk.pipeline import (
+    ArticleReport,
+    PipelineContext,
+    PollReport,
+    poll_source,
+    process_article,
+)
 
 __all__ = ["RoundSummary", "run_forever", "run_round"]
 
@@ -141,7 +148,5 @@ async def run_forever(ctx: PipelineContext, *, stop: asyncio.Event | None = None
             raise
         except Exception:  # a bug must not stop the service; it is logged with its traceback
             log.exception("round failed")
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=ctx.settings.tick_seconds)
-        except TimeoutError:
-            pass

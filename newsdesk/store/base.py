@@ -1,8 +1,12 @@
 """The Store protocol: every read and write the application makes, named for its purpose.
 
 Implementations: :class:`newsdesk.store.sql.SqlStore` over SQLAlchemy Core, for SQLite (the
-embedded default, WAL mode) and PostgreSQL. Both pass ``tests/integration/test_store_contract.py``.
-All datetimes in and out are timezone-aware UTC.
+embedded default, WAL mode) and PostgreSQL. Both pass
+``tests/integration/store/test_store_contract.py``.
+All datetimes in and out are timezone-aware UTC (a naive one raises :class:`StoreError`).
+Every failure of the database leaves a method as :class:`newsdesk.errors.StoreError`.
+Writes aimed at a source or article that no longer exists are ignored, since a poll or an
+extraction may finish after its source was removed.
 """
 
 from __future__ import annotations
@@ -79,7 +83,9 @@ class Store(Protocol):
         """Delete a source and its articles. Returns False if there was none."""
 
     def due_sources(self, now: datetime, *, limit: int = 1000) -> list[Source]:
-        """Enabled sources whose ``next_poll`` is at or before ``now``, soonest first."""
+        """Enabled sources whose ``next_poll`` is at or before ``now``, soonest first.
+
+        ``articles`` is not counted here (left at 0): the scheduler does not need it."""
 
     def record_poll_success(
         self,
@@ -94,7 +100,12 @@ class Store(Protocol):
         title: str | None = None,
     ) -> None:
         """A poll ended well (200 or 304): reset the failure streak, keep validators,
-        move to ``new_url`` after a permanent redirect."""
+        move to ``new_url`` after a permanent redirect.
+
+        ``last_error`` is kept (the UI shows the last error beside the last success; a
+        source is failing while ``failures > 0``). If another source already follows
+        ``new_url`` the URL is kept and a ``url_conflict`` event is recorded. ``title``
+        fills the source's title only when it is empty."""
 
     def record_poll_failure(
         self,
@@ -106,7 +117,9 @@ class Store(Protocol):
         next_poll: datetime,
         disable: bool = False,
     ) -> None:
-        """A poll failed: count the streak, keep the reason; ``disable`` for 410 Gone."""
+        """A poll failed: count the streak, keep the reason; ``disable`` for 410 Gone.
+
+        Records no event: the caller records one with :meth:`record_event` if it wants."""
 
     # --- articles -----------------------------------------------------------------------
     def upsert_entries(
@@ -116,13 +129,20 @@ class Store(Protocol):
 
         An entry matching a tombstone is skipped. A changed title is appended to the
         article's title history. Re-upserting the same entries changes nothing.
+        An entry is changed when the feed gives a title, summary, date or URL different
+        from the stored one; values the feed leaves empty never erase stored ones. New keys
+        of a matched entry are added to it. An entry without keys raises StoreError.
         """
 
     def get_article(self, article_id: int) -> Article | None:
-        """The article with ``titles`` (its title history, oldest first)."""
+        """The article with ``titles`` (its title history, oldest first; every method
+        returning articles fills it in)."""
 
-    def pending_articles(self, *, limit: int = 100, source_id: int | None = None) -> list[Article]:
-        """Articles whose page has not been fetched and extracted yet, oldest first."""
+    def pending_articles(
+        self, *, limit: int = 100, source_id: int | None = None, after_id: int = 0
+    ) -> list[Article]:
+        """Articles whose page has not been fetched and extracted yet, by id, with
+        ``id > after_id`` (so a round can page through them past ones that failed)."""
 
     def save_extraction(
         self,
@@ -133,27 +153,28 @@ class Store(Protocol):
         raw_html: bytes | None,
         canonical_url: str | None,
     ) -> None:
-        """Store what extraction found and the page's raw HTML (compressed by the store)."""
+        """Store what extraction found and the page's raw HTML (compressed by the store).
+
+        The feed's title, authors, published and modified dates win: the page's values
+        only fill those left empty. Other metadata is replaced when the page gives it."""
 
     def record_extraction_failure(
         self, article_id: int, *, now: datetime, kind: str, message: str, final: bool
     ) -> None:
-        """``final`` marks it failed for good; otherwise it stays pending for a retry."""
+        """``final`` marks it failed for good; otherwise it stays pending for a retry.
+
+        Counts the attempt; ``error`` becomes ``"kind: message"``. Records no event."""
 
     def delete_article(self, article_id: int, *, now: datetime, reason: str) -> bool:
         """Delete an article, leaving a tombstone so the feed cannot bring it back."""
 
-    def iter_raw_pages(
-        self, *, source_id: int | None = None
-    ) -> Iterator[tuple[int, str, bytes]]:
+    def iter_raw_pages(self, *, source_id: int | None = None) -> Iterator[tuple[int, str, bytes]]:
         """(article_id, url, raw_html) of every article whose raw HTML is kept."""
 
     def prune_raw_pages(self, *, older_than: datetime) -> int:
         """Drop raw HTML fetched before ``older_than``; returns how many were dropped."""
 
-    def list_articles(
-        self, *, limit: int = 50, source_id: int | None = None
-    ) -> list[Article]:
+    def list_articles(self, *, limit: int = 50, source_id: int | None = None) -> list[Article]:
         """Newest articles first (by published, else first seen)."""
 
     # --- health -------------------------------------------------------------------------
@@ -170,4 +191,8 @@ class Store(Protocol):
 
     def recent_events(self, *, limit: int = 50) -> list[dict[str, object]]: ...
 
-    def stats(self) -> StoreStats: ...
+    def stats(self, *, since: datetime | None = None) -> StoreStats:
+        """Counts, and ``errors_by_kind``: events at or after ``since``, by kind.
+
+        Without ``since`` the window is the 24 hours before the newest event (the store
+        does not read the clock)."""

@@ -22,7 +22,8 @@ PAGE = (
     "<html><head><title>{t}</title></head><body><article><h1>{t}</h1>"
     + "<p>{t} is the subject of this report. " * 1
     + "Semiconductor export controls were discussed at length by ministers from several "
-    "countries, who agreed on a common approach to licensing and enforcement.</p>" * 6
+    "countries, who agreed on a common approach to licensing and enforcement.</p>"
+    * 6
     + "</article></body></html>"
 )
 
@@ -82,10 +83,10 @@ def test_kill_9_mid_round_then_restart_loses_nothing(tmp_path: Path, news_site: 
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while sum(v for k, v in news_site.hits.items() if k.startswith("/a/")) < 8:
+    while not (tmp_path / "newsdesk.db").exists() or article_states(tmp_path).count("ok") < 5:
         assert proc.poll() is None, "the round ended before it could be killed"
         assert time.monotonic() < deadline
-        time.sleep(0.05)
+        time.sleep(0.1)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
 

@@ -53,4 +53,6 @@ def store(settings: Settings) -> Iterator[SqlStore]:
 @pytest.fixture
 async def pipeline(settings: Settings, store: SqlStore) -> AsyncIterator[PipelineContext]:
     async with Fetcher(FetchOptions.from_settings(settings)) as fetcher:
-        yield PipelineContext(settings=settings, store=store, fetcher=fetcher)
+        context = PipelineContext(settings=settings, store=store, fetcher=fetcher)
+        yield context
+        context.close()

@@ -38,13 +38,21 @@ def invoke(cli: CliRunner, *args: str) -> str:
 
 
 def test_add_by_home_page_discovers_the_feed(cli: CliRunner, site: Site) -> None:
-    feed = site.add("/feeds/all.atom", b"""<?xml version="1.0" encoding="utf-8"?>
+    feed = site.add(
+        "/feeds/all.atom",
+        b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Example Times</title><id>urn:x</id>
 <updated>2026-11-02T10:00:00Z</updated>
-<entry><id>urn:1</id><title>One</title><link href="/a/1"/><updated>2026-11-02T10:00:00Z</updated></entry>
-</feed>""", "application/atom+xml")
-    home = site.add("/", b'<html><head><title>Example</title><link rel="alternate" '
-                    b'type="application/atom+xml" href="/feeds/all.atom"></head></html>')
+<entry><id>urn:1</id><title>One</title><link href="/a/1"/>
+<updated>2026-11-02T10:00:00Z</updated></entry>
+</feed>""",
+        "application/atom+xml",
+    )
+    home = site.add(
+        "/",
+        b'<html><head><title>Example</title><link rel="alternate" '
+        b'type="application/atom+xml" href="/feeds/all.atom"></head></html>',
+    )
     out = json.loads(invoke(cli, "sources", "add", home, "--json", "--country", "JP"))
     assert out["url"] == feed
     assert out["title"] == "Example Times"
@@ -56,7 +64,9 @@ def test_add_by_home_page_discovers_the_feed(cli: CliRunner, site: Site) -> None
 
 def test_add_finds_feed_at_common_path(cli: CliRunner, site: Site) -> None:
     site.add("/", b"<html><body>No link here</body></html>")
-    feed = site.add("/feed", rss_feed("Common", [("g", site.url("/a"), "A")]), "application/rss+xml")
+    feed = site.add(
+        "/feed", rss_feed("Common", [("g", site.url("/a"), "A")]), "application/rss+xml"
+    )
     out = json.loads(invoke(cli, "sources", "add", site.url("/"), "--json"))
     assert out["url"] == feed
 
@@ -91,7 +101,11 @@ def test_opml_import_export_round_trip(cli: CliRunner, tmp_path: Path) -> None:
 
 
 def test_fetch_once_prints_a_summary(cli: CliRunner, site: Site) -> None:
-    page = b"<html><body><article>" + b"<p>Chip export rules tighten again today.</p>" * 30 + b"</article></body></html>"
+    page = (
+        b"<html><body><article>"
+        + b"<p>Chip export rules tighten again today.</p>" * 30
+        + b"</article></body></html>"
+    )
     items = [(f"g{i}", site.add(f"/a/{i}", page + str(i).encode()), f"T{i}") for i in range(3)]
     feed = site.add("/f.xml", rss_feed("F", items), "application/rss+xml")
     invoke(cli, "sources", "add", feed, "--no-check")
@@ -127,8 +141,11 @@ def test_eval_extraction_json(cli: CliRunner, shared_data: Path, tmp_path: Path)
     # A five-page folder in the benchmark's layout, built from the real benchmark.
     folder = tmp_path / "mini"
     (folder / "html").mkdir(parents=True)
-    truth = json.loads(gzip.decompress(
-        (shared_data / "extraction-benchmark" / "ground-truth.json.gz").read_bytes()))
+    truth = json.loads(
+        gzip.decompress(
+            (shared_data / "extraction-benchmark" / "ground-truth.json.gz").read_bytes()
+        )
+    )
     chosen = {}
     for page_id, _, html in list(benchmark_pages(shared_data))[:5]:
         (folder / "html" / f"{page_id}.html.gz").write_bytes(gzip.compress(html))

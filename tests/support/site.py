@@ -73,7 +73,11 @@ class Site:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # a client that hung up (or was killed) is part of the tests
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -85,8 +89,13 @@ class Site:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def add(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8",
-            **kwargs: object) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        **kwargs: object,
+    ) -> str:
         self.routes[path] = Page(body, content_type, **kwargs)  # type: ignore[arg-type]
         return self.url(path)
 
@@ -120,4 +129,8 @@ def benchmark_pages(data: Path) -> Iterator[tuple[str, str, bytes]]:
     bench = data / "extraction-benchmark"
     truth = json.loads(gzip.decompress((bench / "ground-truth.json.gz").read_bytes()))
     for page_id, item in sorted(truth.items()):
-        yield page_id, item["url"], gzip.decompress((bench / "html" / f"{page_id}.html.gz").read_bytes())
+        yield (
+            page_id,
+            item["url"],
+            gzip.decompress((bench / "html" / f"{page_id}.html.gz").read_bytes()),
+        )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -45,14 +46,16 @@ def test_slow_feed_is_capped_at_maximum() -> None:
 def test_mostly_new_items_poll_sooner() -> None:
     dates = hourly(10, timedelta(hours=2))
     calm = plan(FetchOutcome(status=200, items_seen=10, items_new=1), previous=7200, dates=dates)
-    flooded = plan(FetchOutcome(status=200, items_seen=10, items_new=10), previous=7200, dates=dates)
+    flooded = plan(
+        FetchOutcome(status=200, items_seen=10, items_new=10), previous=7200, dates=dates
+    )
     assert flooded < calm
     assert flooded == 3600
 
 
 def test_short_feed_span_bounds_the_interval() -> None:
     # 10 items published within one hour: they scroll off fast, poll twice per span.
-    dates = hourly(10, timedelta(minutes=6)) + [NOW - timedelta(days=3)]
+    dates = [*hourly(10, timedelta(minutes=6)), NOW - timedelta(days=3)]
     got = plan(FetchOutcome(status=200, items_seen=11, items_new=2), dates=dates)
     assert got <= 6 * 60 * 2
 
@@ -93,7 +96,7 @@ def test_errors_back_off_exponentially_up_to_a_cap() -> None:
     ]
     assert waits[0] == timedelta(seconds=300)
     assert waits[1] == timedelta(seconds=600)
-    assert all(a <= b for a, b in zip(waits, waits[1:], strict=False))
+    assert all(a <= b for a, b in itertools.pairwise(waits))
     assert waits[-1] == timedelta(seconds=OPTS.max_error_backoff)
 
 

@@ -1,0 +1,233 @@
+"""The tables as SQLAlchemy Core sees them at run time, and the column types they need.
+
+The schema itself is created and changed only by the Alembic revisions in ``migrations/``;
+these definitions must describe the head revision (the contract tests check they agree).
+
+Two types paper over dialect differences:
+
+* :class:`UtcDateTime` — SQLite keeps no time zone, so values are stored as naive UTC text and
+  given ``tzinfo=UTC`` back on the way out; PostgreSQL uses ``timestamptz``. Naive datetimes
+  are refused: every datetime crossing the store is timezone-aware UTC.
+* :class:`CleanText` — PostgreSQL refuses NUL characters in text; they are dropped on both
+  backends so a stray ``\\x00`` in a page cannot make an article unsaveable.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+__all__ = [
+    "ARTICLE_STATUSES",
+    "CleanText",
+    "UtcDateTime",
+    "article_titles",
+    "articles",
+    "entry_keys",
+    "events",
+    "metadata",
+    "raw_pages",
+    "sources",
+    "tombstones",
+]
+
+ARTICLE_STATUSES = ("pending", "ok", "failed")
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: the store takes timezone-aware UTC")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            # SQLite's DATETIME is text without an offset: store UTC wall time, which also
+            # keeps the text ordering equal to time ordering.
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class CleanText(sa.types.TypeDecorator[str]):
+    """Text without NUL characters (PostgreSQL cannot store them)."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None or "\x00" not in value:
+            return value
+        return value.replace("\x00", "")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)
+
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+metadata = sa.MetaData()
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("title", CleanText, nullable=False, server_default=""),
+    sa.Column("site_url", sa.Text),
+    sa.Column("country", sa.String(8)),
+    sa.Column("language", sa.String(35)),
+    sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("disabled_reason", CleanText),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("interval_seconds", sa.Integer, nullable=False, server_default="3600"),
+    sa.Column("next_poll", UtcDateTime, nullable=False),
+    sa.Column("last_polled", UtcDateTime),
+    sa.Column("last_success", UtcDateTime),
+    sa.Column("last_error", CleanText),
+    sa.Column("last_error_kind", sa.String(64)),
+    sa.Column("last_error_at", UtcDateTime),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index("ix_sources_due", "enabled", "next_poll"),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column(
+        "source_id",
+        BigId,
+        sa.ForeignKey("sources.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("guid", sa.Text),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("canonical_url", sa.Text),
+    sa.Column("title", CleanText, nullable=False, server_default=""),
+    sa.Column("summary", CleanText, nullable=False, server_default=""),
+    sa.Column("text", CleanText, nullable=False, server_default=""),
+    sa.Column("published", UtcDateTime),
+    sa.Column("modified", UtcDateTime),
+    sa.Column("authors", sa.JSON, nullable=False),
+    sa.Column("categories", sa.JSON, nullable=False),
+    sa.Column("language", sa.String(35)),
+    sa.Column("site_name", CleanText),
+    sa.Column("image", sa.Text),
+    sa.Column("description", CleanText),
+    sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("error", CleanText),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("first_seen", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("extracted_at", UtcDateTime),
+    sa.Column("content_hash", sa.String(64)),
+    sa.CheckConstraint("status IN ('pending', 'ok', 'failed')", name="ck_articles_status"),
+    sa.Index("ix_articles_source_id", "source_id"),
+    sa.Index("ix_articles_canonical_url", "canonical_url"),
+    sa.Index("ix_articles_status_id", "status", "id"),
+    sa.Index("ix_articles_content_hash", "content_hash"),
+)
+
+# list_articles: newest first by published, else first seen.
+sa.Index(
+    "ix_articles_newest",
+    sa.func.coalesce(articles.c.published, articles.c.first_seen),
+    articles.c.id,
+)
+
+entry_keys = sa.Table(
+    "entry_keys",
+    metadata,
+    sa.Column(
+        "source_id",
+        BigId,
+        sa.ForeignKey("sources.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.PrimaryKeyConstraint("source_id", "key", name="pk_entry_keys"),
+    sa.Index("ix_entry_keys_article_id", "article_id"),
+)
+
+article_titles = sa.Table(
+    "article_titles",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("title", CleanText, nullable=False),
+    sa.Column("seen_at", UtcDateTime, nullable=False),
+    sa.Index("ix_article_titles_article_id", "article_id", "id"),
+)
+
+raw_pages = sa.Table(
+    "raw_pages",
+    metadata,
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("fetched_at", UtcDateTime, nullable=False),
+    sa.Column("encoding", sa.String(8), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Index("ix_raw_pages_fetched_at", "fetched_at"),
+)
+
+tombstones = sa.Table(
+    "tombstones",
+    metadata,
+    sa.Column(
+        "source_id",
+        BigId,
+        sa.ForeignKey("sources.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("reason", CleanText, nullable=False, server_default=""),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("source_id", "key", name="pk_tombstones"),
+)
+
+# Events are a log: they may outlive the source or article they mention, so no foreign keys.
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("message", CleanText, nullable=False, server_default=""),
+    sa.Column("source_id", BigId),
+    sa.Column("article_id", BigId),
+    sa.Index("ix_events_at", "at"),
+)

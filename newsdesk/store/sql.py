@@ -1,0 +1,572 @@
+"""SqlStore: the Store protocol over SQLAlchemy Core, for SQLite and PostgreSQL alike.
+
+Every public method is one transaction; every SQLAlchemy, Alembic or decompression failure
+leaves as :class:`newsdesk.errors.StoreError`. Dialect differences live in ``engine.py``
+(connection setup) and in :meth:`SqlStore._insert` (``INSERT ... ON CONFLICT``).
+Writes aimed at a source or article that was removed meanwhile are ignored (a poll or an
+extraction may finish after the user deleted its source).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from newsdesk.errors import StoreError
+from newsdesk.model import Article, ExtractedArticle, Source
+from newsdesk.store import upsert
+from newsdesk.store.base import EntryWrite, StoreStats, UpsertResult
+from newsdesk.store.engine import WRITE, make_engine, parse_url
+from newsdesk.store.rows import (
+    article_from_row,
+    chunks,
+    compress_page,
+    decompress_page,
+    source_from_row,
+)
+from newsdesk.store.schema import (
+    article_titles,
+    articles,
+    entry_keys,
+    events,
+    raw_pages,
+    sources,
+    tombstones,
+)
+
+__all__ = ["SqlStore"]
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MAX_EVENTS = 10_000
+_RAW_BATCH = 50  # raw pages read per transaction by iter_raw_pages
+_STATS_WINDOW = timedelta(hours=24)
+_MIGRATION_LOCK = 0x6E657773  # pg_advisory_xact_lock key: "news"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guard(fn: Callable[Concatenate[SqlStore, P], R]) -> Callable[Concatenate[SqlStore, P], R]:
+    """Translate database failures into StoreError at the boundary."""
+
+    @functools.wraps(fn)
+    def wrapper(self: SqlStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(self, *args, **kwargs)
+        except sa.exc.SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise StoreError(f"{fn.__name__}: {type(detail).__name__}: {detail}") from exc
+        except CommandError as exc:
+            raise StoreError(f"{fn.__name__}: migration failed: {exc}") from exc
+
+    return wrapper
+
+
+class SqlStore:
+    """The store over a SQLAlchemy engine. ``url``: ``sqlite:///path`` or
+    ``postgresql+psycopg://...``. ``max_events`` bounds the events table.
+
+    Constructing connects nothing; call :meth:`migrate` (``open_store`` does) before use.
+    Raises :class:`StoreError` for an unsupported or malformed URL.
+    """
+
+    def __init__(self, url: str, *, max_events: int = MAX_EVENTS) -> None:
+        self.url = parse_url(url)
+        self._engine = make_engine(self.url)
+        self._postgres = self.url.get_backend_name() == "postgresql"
+        self._max_events = max(1, max_events)
+        self._prune_every = max(1, min(100, self._max_events // 10))
+
+    # --- plumbing -----------------------------------------------------------------------
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                yield conn
+
+    def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
+        return postgresql.insert(table) if self._postgres else sqlite.insert(table)
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema -------------------------------------------------------------------------
+    @_guard
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (idempotent, safe to race)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+        config.set_main_option("path_separator", "os")
+        with self._write() as conn:
+            if self._postgres:
+                # Two processes starting together must not both create the tables.
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # --- sources ------------------------------------------------------------------------
+    @_guard
+    def add_source(
+        self,
+        url: str,
+        *,
+        now: datetime,
+        title: str = "",
+        site_url: str | None = None,
+        country: str | None = None,
+        language: str | None = None,
+    ) -> Source:
+        with self._write() as conn:
+            conn.execute(
+                self._insert(sources)
+                .values(
+                    url=url,
+                    title=title,
+                    site_url=site_url,
+                    country=country,
+                    language=language,
+                    next_poll=now,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=[sources.c.url])
+            )
+            row = conn.execute(
+                sa.select(sources, self._article_count()).where(sources.c.url == url)
+            ).one()
+        return source_from_row(row, articles=row.articles)
+
+    @staticmethod
+    def _article_count() -> sa.Label[int]:
+        return (
+            sa.select(sa.func.count())
+            .where(articles.c.source_id == sources.c.id)
+            .scalar_subquery()
+            .label("articles")
+        )
+
+    @_guard
+    def get_source(self, source_id: int) -> Source | None:
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(sources, self._article_count()).where(sources.c.id == source_id)
+            ).one_or_none()
+        return None if row is None else source_from_row(row, articles=row.articles)
+
+    @_guard
+    def get_source_by_url(self, url: str) -> Source | None:
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(sources, self._article_count()).where(sources.c.url == url)
+            ).one_or_none()
+        return None if row is None else source_from_row(row, articles=row.articles)
+
+    @_guard
+    def list_sources(self) -> list[Source]:
+        counts = (
+            sa.select(articles.c.source_id, sa.func.count().label("n"))
+            .group_by(articles.c.source_id)
+            .subquery()
+        )
+        query = (
+            sa.select(sources, sa.func.coalesce(counts.c.n, 0).label("articles"))
+            .outerjoin(counts, counts.c.source_id == sources.c.id)
+            .order_by(sources.c.id)
+        )
+        with self._read() as conn:
+            return [source_from_row(r, articles=r.articles) for r in conn.execute(query)]
+
+    @_guard
+    def remove_source(self, source_id: int) -> bool:
+        with self._write() as conn:
+            result = conn.execute(sa.delete(sources).where(sources.c.id == source_id))
+        return result.rowcount > 0
+
+    @_guard
+    def due_sources(self, now: datetime, *, limit: int = 1000) -> list[Source]:
+        query = (
+            sa.select(sources)
+            .where(sources.c.enabled.is_(True), sources.c.next_poll <= now)
+            .order_by(sources.c.next_poll, sources.c.id)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return [source_from_row(r) for r in conn.execute(query)]
+
+    @_guard
+    def record_poll_success(
+        self,
+        source_id: int,
+        *,
+        now: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        interval_seconds: int,
+        next_poll: datetime,
+        new_url: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        with self._write() as conn:
+            row = conn.execute(
+                sa.select(sources.c.url, sources.c.title)
+                .where(sources.c.id == source_id)
+                .with_for_update()
+            ).one_or_none()
+            if row is None:
+                return
+            values: dict[str, Any] = {
+                "failures": 0,
+                "etag": etag,
+                "last_modified": last_modified,
+                "interval_seconds": interval_seconds,
+                "next_poll": next_poll,
+                "last_polled": now,
+                "last_success": now,
+            }
+            if title and not row.title:
+                values["title"] = title
+            if new_url and new_url != row.url:
+                holder = conn.execute(
+                    sa.select(sources.c.id).where(sources.c.url == new_url)
+                ).scalar_one_or_none()
+                if holder is None:
+                    values["url"] = new_url
+                else:
+                    self._add_event(
+                        conn,
+                        now=now,
+                        kind="url_conflict",
+                        message=(
+                            f"permanent redirect to {new_url}, already followed as source "
+                            f"{holder}; keeping {row.url}"
+                        ),
+                        source_id=source_id,
+                    )
+            conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+
+    @_guard
+    def record_poll_failure(
+        self,
+        source_id: int,
+        *,
+        now: datetime,
+        kind: str,
+        message: str,
+        next_poll: datetime,
+        disable: bool = False,
+    ) -> None:
+        values: dict[str, Any] = {
+            "failures": sources.c.failures + 1,
+            "last_error": message,
+            "last_error_kind": kind,
+            "last_error_at": now,
+            "last_polled": now,
+            "next_poll": next_poll,
+        }
+        if disable:
+            values["enabled"] = False
+            values["disabled_reason"] = f"{kind}: {message}"
+        with self._write() as conn:
+            conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+
+    # --- articles -----------------------------------------------------------------------
+    @_guard
+    def upsert_entries(
+        self, source_id: int, entries: Sequence[EntryWrite], *, now: datetime
+    ) -> UpsertResult:
+        with self._write() as conn:
+            # Serialises upserts of one source (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+            # does), so two workers cannot both create the same entry.
+            locked = conn.execute(
+                sa.select(sources.c.id).where(sources.c.id == source_id).with_for_update()
+            ).one_or_none()
+            if locked is None:
+                return UpsertResult()
+            return upsert.upsert_entries(conn, source_id, entries, now=now)
+
+    @staticmethod
+    def _articles(conn: Connection, query: sa.Select[Any]) -> list[Article]:
+        """The articles ``query`` selects, in its order, each with its title history."""
+        rows = list(conn.execute(query))
+        titles: dict[int, list[str]] = {r.id: [] for r in rows}
+        for part in chunks(titles, 500):
+            history = conn.execute(
+                sa.select(article_titles.c.article_id, article_titles.c.title)
+                .where(article_titles.c.article_id.in_(part))
+                .order_by(article_titles.c.id)
+            )
+            for article_id, title in history:
+                titles[article_id].append(title)
+        return [article_from_row(r, titles=titles[r.id]) for r in rows]
+
+    @_guard
+    def get_article(self, article_id: int) -> Article | None:
+        with self._read() as conn:
+            found = self._articles(conn, sa.select(articles).where(articles.c.id == article_id))
+        return found[0] if found else None
+
+    @_guard
+    def pending_articles(
+        self, *, limit: int = 100, source_id: int | None = None, after_id: int = 0
+    ) -> list[Article]:
+        query = sa.select(articles).where(articles.c.status == "pending", articles.c.id > after_id)
+        if source_id is not None:
+            query = query.where(articles.c.source_id == source_id)
+        query = query.order_by(articles.c.id).limit(limit)
+        with self._read() as conn:
+            return self._articles(conn, query)
+
+    @_guard
+    def save_extraction(
+        self,
+        article_id: int,
+        extracted: ExtractedArticle,
+        *,
+        now: datetime,
+        raw_html: bytes | None,
+        canonical_url: str | None,
+    ) -> None:
+        with self._write() as conn:
+            row = conn.execute(
+                sa.select(
+                    articles.c.title,
+                    articles.c.authors,
+                    articles.c.published,
+                    articles.c.modified,
+                ).where(articles.c.id == article_id)
+            ).one_or_none()
+            if row is None:
+                return
+            values: dict[str, Any] = {
+                "text": extracted.text,
+                "status": "ok",
+                "error": None,
+                "extracted_at": now,
+                "updated_at": now,
+                "content_hash": hashlib.sha256(extracted.text.encode("utf-8")).hexdigest(),
+            }
+            # The feed's title, authors and dates win; the page fills only what is missing.
+            if not row.title and extracted.title:
+                values["title"] = extracted.title
+            if not row.authors and extracted.authors:
+                values["authors"] = list(extracted.authors)
+            if row.published is None and extracted.published is not None:
+                values["published"] = extracted.published
+            if row.modified is None and extracted.modified is not None:
+                values["modified"] = extracted.modified
+            for name in ("language", "site_name", "image", "description"):
+                if getattr(extracted, name) is not None:
+                    values[name] = getattr(extracted, name)
+            if canonical_url:
+                values["canonical_url"] = canonical_url
+            conn.execute(sa.update(articles).where(articles.c.id == article_id).values(**values))
+            if raw_html is not None:
+                encoding, body = compress_page(raw_html)
+                stmt = self._insert(raw_pages).values(
+                    article_id=article_id, fetched_at=now, encoding=encoding, body=body
+                )
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=[raw_pages.c.article_id],
+                        set_={
+                            "fetched_at": stmt.excluded.fetched_at,
+                            "encoding": stmt.excluded.encoding,
+                            "body": stmt.excluded.body,
+                        },
+                    )
+                )
+
+    @_guard
+    def record_extraction_failure(
+        self, article_id: int, *, now: datetime, kind: str, message: str, final: bool
+    ) -> None:
+        with self._write() as conn:
+            conn.execute(
+                sa.update(articles)
+                .where(articles.c.id == article_id)
+                .values(
+                    attempts=articles.c.attempts + 1,
+                    error=f"{kind}: {message}",
+                    status="failed" if final else "pending",
+                    updated_at=now,
+                )
+            )
+
+    @_guard
+    def delete_article(self, article_id: int, *, now: datetime, reason: str) -> bool:
+        with self._write() as conn:
+            source_id = conn.execute(
+                sa.select(articles.c.source_id).where(articles.c.id == article_id)
+            ).scalar_one_or_none()
+            if source_id is None:
+                return False
+            keys = (
+                conn.execute(
+                    sa.select(entry_keys.c.key).where(entry_keys.c.article_id == article_id)
+                )
+                .scalars()
+                .all()
+            )
+            if keys:
+                conn.execute(
+                    self._insert(tombstones).on_conflict_do_nothing(
+                        index_elements=[tombstones.c.source_id, tombstones.c.key]
+                    ),
+                    [
+                        {"source_id": source_id, "key": k, "reason": reason, "created_at": now}
+                        for k in keys
+                    ],
+                )
+            conn.execute(sa.delete(articles).where(articles.c.id == article_id))
+        return True
+
+    def iter_raw_pages(self, *, source_id: int | None = None) -> Iterator[tuple[int, str, bytes]]:
+        """Pages in article order, read in small batches (one short transaction each), so
+        the caller may write to the store while iterating."""
+        after = 0
+        while True:
+            batch = self._raw_batch(after, source_id)
+            if not batch:
+                return
+            for article_id, url, encoding, body in batch:
+                yield article_id, url, decompress_page(encoding, body)
+            after = batch[-1][0]
+
+    @_guard
+    def _raw_batch(self, after: int, source_id: int | None) -> list[tuple[int, str, str, bytes]]:
+        query = (
+            sa.select(
+                raw_pages.c.article_id, articles.c.url, raw_pages.c.encoding, raw_pages.c.body
+            )
+            .join(articles, articles.c.id == raw_pages.c.article_id)
+            .where(raw_pages.c.article_id > after)
+        )
+        if source_id is not None:
+            query = query.where(articles.c.source_id == source_id)
+        query = query.order_by(raw_pages.c.article_id).limit(_RAW_BATCH)
+        with self._read() as conn:
+            return [(r[0], r[1], r[2], bytes(r[3])) for r in conn.execute(query)]
+
+    @_guard
+    def prune_raw_pages(self, *, older_than: datetime) -> int:
+        with self._write() as conn:
+            result = conn.execute(sa.delete(raw_pages).where(raw_pages.c.fetched_at < older_than))
+        return result.rowcount
+
+    @_guard
+    def list_articles(self, *, limit: int = 50, source_id: int | None = None) -> list[Article]:
+        query = sa.select(articles)
+        if source_id is not None:
+            query = query.where(articles.c.source_id == source_id)
+        newest = sa.func.coalesce(articles.c.published, articles.c.first_seen)
+        query = query.order_by(newest.desc(), articles.c.id.desc()).limit(limit)
+        with self._read() as conn:
+            return self._articles(conn, query)
+
+    # --- health -------------------------------------------------------------------------
+    @_guard
+    def record_event(
+        self,
+        *,
+        now: datetime,
+        kind: str,
+        message: str,
+        source_id: int | None = None,
+        article_id: int | None = None,
+    ) -> None:
+        with self._write() as conn:
+            self._add_event(
+                conn,
+                now=now,
+                kind=kind,
+                message=message,
+                source_id=source_id,
+                article_id=article_id,
+            )
+
+    def _add_event(
+        self,
+        conn: Connection,
+        *,
+        now: datetime,
+        kind: str,
+        message: str,
+        source_id: int | None = None,
+        article_id: int | None = None,
+    ) -> None:
+        event_id: int = conn.execute(
+            sa.insert(events)
+            .values(at=now, kind=kind, message=message, source_id=source_id, article_id=article_id)
+            .returning(events.c.id)
+        ).scalar_one()
+        # Prune now and then rather than on every insert; the table stays near max_events.
+        if event_id % self._prune_every == 0:
+            conn.execute(sa.delete(events).where(events.c.id <= event_id - self._max_events))
+
+    @_guard
+    def recent_events(self, *, limit: int = 50) -> list[dict[str, object]]:
+        query = sa.select(events).order_by(events.c.id.desc()).limit(limit)
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    @_guard
+    def stats(self, *, since: datetime | None = None) -> StoreStats:
+        is_pending = sa.case((articles.c.status == "pending", 1), else_=0)
+        is_failed = sa.case((articles.c.status == "failed", 1), else_=0)
+        with self._read() as conn:
+            n_sources, n_failing = conn.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.coalesce(sa.func.sum(sa.case((sources.c.failures > 0, 1), else_=0)), 0),
+                ).select_from(sources)
+            ).one()
+            n_articles, n_pending, n_failed = conn.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.coalesce(sa.func.sum(is_pending), 0),
+                    sa.func.coalesce(sa.func.sum(is_failed), 0),
+                ).select_from(articles)
+            ).one()
+            if since is None:
+                newest = conn.execute(sa.select(sa.func.max(events.c.at))).scalar_one_or_none()
+                since = None if newest is None else newest - _STATS_WINDOW
+            by_kind: dict[str, int] = {}
+            if since is not None:
+                rows = conn.execute(
+                    sa.select(events.c.kind, sa.func.count())
+                    .where(events.c.at >= since)
+                    .group_by(events.c.kind)
+                    .order_by(events.c.kind)
+                )
+                by_kind = {kind: int(n) for kind, n in rows}
+        return StoreStats(
+            sources=int(n_sources),
+            sources_failing=int(n_failing),
+            articles=int(n_articles),
+            articles_pending=int(n_pending),
+            articles_failed=int(n_failed),
+            errors_by_kind=by_kind,
+        )
