@@ -21,7 +21,7 @@ import logging
 import random
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from urllib.parse import urljoin
@@ -30,7 +30,6 @@ from newsdesk.config import Settings
 from newsdesk.errors import (
     BlockedAddress,
     ExtractError,
-    FetchError,
     HTTPStatusError,
     InvalidURL,
     NewsdeskError,
@@ -137,65 +136,72 @@ async def discover_feed(fetcher: Fetcher, url: str, *, max_bytes: int) -> tuple[
     """
     result = await fetcher.get(url, max_bytes=max_bytes, accept=FEED_ACCEPT)
     try:
-        return result.permanent_url or url, parse_feed(
-            result.body, url=result.url, content_type=result.content_type
-        )
+        return result.permanent_url or url, _parse(result)
     except NotAFeed as exc:
-        candidates = list(exc.feed_links) or [urljoin(result.url, p) for p in COMMON_FEED_PATHS]
+        candidates = exc.feed_links or tuple(urljoin(result.url, p) for p in COMMON_FEED_PATHS)
+    found, parsed = await _first_feed(fetcher, candidates, max_bytes=max_bytes, origin=url)
+    return found.permanent_url or found.url, parsed
+
+
+def _parse(result: FetchResult) -> ParsedFeed:
+    return parse_feed(result.body, url=result.url, content_type=result.content_type)
+
+
+async def _first_feed(
+    fetcher: Fetcher, candidates: tuple[str, ...], *, max_bytes: int, origin: str
+) -> tuple[FetchResult, ParsedFeed]:
+    """The first of ``candidates`` that answers with a feed."""
     for candidate in candidates:
         try:
             found = await fetcher.get(candidate, max_bytes=max_bytes, accept=FEED_ACCEPT)
-            return found.permanent_url or candidate, parse_feed(
-                found.body, url=found.url, content_type=found.content_type
-            )
+            return found, _parse(found)
         except NewsdeskError as exc:
             log.debug("no feed at %s: %s", candidate, exc)
-    raise NotAFeed(f"{url} is not a feed and links to none (tried {len(candidates)} candidates)")
+    raise NotAFeed(f"{origin} is not a feed and links to none (tried {len(candidates)} URLs)")
 
 
 async def _fetch_feed(
     ctx: PipelineContext, source: Source
 ) -> tuple[FetchResult, ParsedFeed | None]:
-    """Fetch and parse a feed; follows HTML autodiscovery once."""
+    """Fetch and parse a feed. When a page is served instead, follow its
+    ``<link rel="alternate">`` feeds and move the source to the first that works."""
+    max_bytes = ctx.settings.max_feed_bytes
     result = await ctx.fetcher.get(
         source.url,
         etag=source.etag,
         last_modified=source.last_modified,
-        max_bytes=ctx.settings.max_feed_bytes,
+        max_bytes=max_bytes,
         accept=FEED_ACCEPT,
     )
     if result.not_modified:
         return result, None
     try:
-        return result, parse_feed(result.body, url=result.url, content_type=result.content_type)
+        return result, _parse(result)
     except NotAFeed as exc:
         if not exc.feed_links:
             raise
-        # A home page or HTML was served where the feed was expected: follow its
-        # <link rel="alternate"> and move the source there if it is a feed.
-        found = await ctx.fetcher.get(
-            exc.feed_links[0], max_bytes=ctx.settings.max_feed_bytes, accept=FEED_ACCEPT
+        found, parsed = await _first_feed(
+            ctx.fetcher, exc.feed_links, max_bytes=max_bytes, origin=source.url
         )
-        parsed = parse_feed(found.body, url=found.url, content_type=found.content_type)
-        moved = FetchResult(
-            url=found.url,
-            status=found.status,
-            headers=found.headers,
-            body=found.body,
-            permanent_url=found.url,
-            elapsed_ms=result.elapsed_ms + found.elapsed_ms,
-            attempts=result.attempts + found.attempts,
-        )
-        return moved, parsed
+    return replace(found, permanent_url=found.url), parsed
 
 
 async def poll_source(ctx: PipelineContext, source: Source) -> PollReport:
     """Poll one source and record the outcome on it. Never raises for bad input."""
-    store, options = ctx.store, ctx.schedule
     try:
         result, parsed = await _fetch_feed(ctx, source)
-    except (FetchError, NewsdeskError) as exc:
+    except NewsdeskError as exc:
         return _record_failure(ctx, source, exc)
+    try:
+        return _store_poll(ctx, source, result, parsed)
+    except NewsdeskError as exc:  # e.g. the database refused the write
+        return _record_failure(ctx, source, exc)
+
+
+def _store_poll(
+    ctx: PipelineContext, source: Source, result: FetchResult, parsed: ParsedFeed | None
+) -> PollReport:
+    store, options = ctx.store, ctx.schedule
     now = ctx.clock()
     new_ids: tuple[int, ...] = ()
     updated = 0

@@ -85,8 +85,10 @@ async def run_round(
         progress("feeds-total", len(sources))
 
     async def poll(source: Source) -> None:
-        report = await poll_source(ctx, source)
-        summary.add_poll(report)
+        try:
+            summary.add_poll(await poll_source(ctx, source))
+        except Exception as exc:  # a bug must not stop the round; it is logged and counted
+            _record_crash(ctx, summary, exc, what=source.url, source_id=source.id)
         if progress:
             progress("feed", 1)
 
@@ -115,11 +117,42 @@ async def _process_pending(
             progress("articles-total", len(batch))
 
         async def process(article: Article) -> None:
-            summary.add_article(await process_article(ctx, article))
+            try:
+                summary.add_article(await process_article(ctx, article))
+            except Exception as exc:  # as above: logged and counted, the round goes on
+                _record_crash(
+                    ctx,
+                    summary,
+                    exc,
+                    what=article.url,
+                    source_id=article.source_id,
+                    article_id=article.id,
+                )
             if progress:
                 progress("article", 1)
 
         await asyncio.gather(*(process(a) for a in batch))
+
+
+def _record_crash(
+    ctx: PipelineContext,
+    summary: RoundSummary,
+    exc: Exception,
+    *,
+    what: str,
+    source_id: int,
+    article_id: int | None = None,
+) -> None:
+    log.error("step crashed on %s", what, exc_info=exc)
+    summary.errors["internal"] += 1
+    with contextlib.suppress(Exception):  # the store itself may be what failed
+        ctx.store.record_event(
+            now=ctx.clock(),
+            kind="internal",
+            message=f"{what}: {type(exc).__name__}: {exc}",
+            source_id=source_id,
+            article_id=article_id,
+        )
 
 
 def prune_raw_pages(ctx: PipelineContext, last_prune: datetime | None) -> datetime | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.errors import StoreError
 from newsdesk.pipeline import PipelineContext, poll_source
 from newsdesk.runners.embedded import run_round
 from newsdesk.store.sql import SqlStore
@@ -221,3 +222,53 @@ async def test_article_page_failures_are_recorded(
     assert article.error and str(status) in article.error
     # a 404 is final, a 500 is retried in a later round
     assert article.status == ("failed" if status == 404 else "pending")
+
+
+async def test_a_failing_store_write_is_recorded_and_the_round_goes_on(
+    site: Site, store: SqlStore, pipeline: PipelineContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = add_source(
+        store,
+        site.add("/a.xml", rss_feed("A", [("g", site.url("/1"), "One")]), "application/rss+xml"),
+    )
+    b = add_source(
+        store,
+        site.add("/b.xml", rss_feed("B", [("h", site.url("/2"), "Two")]), "application/rss+xml"),
+    )
+    real_upsert = store.upsert_entries
+
+    def upsert(source_id: int, *args: object, **kwargs: object) -> object:
+        if source_id == a:
+            raise StoreError("disk full")
+        return real_upsert(source_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "upsert_entries", upsert)
+    pipeline.settings = pipeline.settings.model_copy(update={"fetch_articles": False})
+    summary = await run_round(pipeline, sources=store.list_sources())
+    assert summary.errors == {"feed:store": 1}
+    failed, ok = store.get_source(a), store.get_source(b)
+    assert failed is not None and failed.last_error_kind == "store" and failed.failures == 1
+    assert ok is not None and ok.articles == 1
+
+
+async def test_a_bug_in_a_step_is_logged_and_the_round_goes_on(
+    site: Site, store: SqlStore, pipeline: PipelineContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_source(store, site.add("/a.xml", rss_feed("A", []), "application/rss+xml"))
+    add_source(store, site.add("/b.xml", rss_feed("B", []), "application/rss+xml"))
+    import newsdesk.runners.embedded as embedded
+
+    real = embedded.poll_source
+    calls = []
+
+    async def buggy(ctx: PipelineContext, source: object) -> object:
+        calls.append(source)
+        if len(calls) == 1:
+            raise ZeroDivisionError("a bug")
+        return await real(ctx, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(embedded, "poll_source", buggy)
+    summary = await run_round(pipeline, sources=store.list_sources())
+    assert summary.errors == {"internal": 1}
+    assert summary.feeds_polled == 1
+    assert any(e["kind"] == "internal" for e in store.recent_events())
