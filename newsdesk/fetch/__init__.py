@@ -14,7 +14,7 @@ escape. Modules: ``fetcher`` (the client), ``netguard`` (SSRF checks), ``transpo
 from newsdesk.fetch.fetcher import DEFAULT_ACCEPT, Fetcher
 from newsdesk.fetch.netguard import Resolver, is_public_address
 from newsdesk.fetch.options import FetchOptions
-from newsdesk.fetch.politeness import registered_domain
+from newsdesk.fetch.politeness import politeness_key
 from newsdesk.fetch.result import FetchResult
 
 __all__ = [
@@ -24,5 +24,5 @@ __all__ = [
     "Fetcher",
     "Resolver",
     "is_public_address",
-    "registered_domain",
+    "politeness_key",
 ]

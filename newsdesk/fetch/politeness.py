@@ -10,47 +10,27 @@ time, and only then takes a global slot, so a site's delay never holds a global 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import tldextract
+from newsdesk.errors import InvalidURL
+from newsdesk.normalize.urls import registered_domain
 
-__all__ = ["Politeness", "registered_domain"]
-
-# suffix_list_urls=() and cache_dir=None: use the snapshot shipped in the package, never
-# the network or the disk. Built lazily so nothing happens at import time.
-_extractor: tldextract.TLDExtract | None = None
-
-
-def _extract() -> tldextract.TLDExtract:
-    global _extractor
-    if _extractor is None:
-        _extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    return _extractor
+__all__ = ["Politeness", "politeness_key"]
 
 
 @lru_cache(maxsize=4096)
-def registered_domain(host: str) -> str:
-    """The registered domain of ``host`` (``news.bbc.co.uk`` -> ``bbc.co.uk``).
-
-    IP addresses, single labels (``localhost``) and bare public suffixes are their own
-    domain. The result is lower-case, without a trailing dot or port.
-    """
+def politeness_key(host: str) -> str:
+    """The budget a host draws on: its registered domain (``news.bbc.co.uk`` ->
+    ``bbc.co.uk``); a host that is no usable domain is its own budget."""
     host = host.strip().strip("[]").rstrip(".").lower()
     try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
+        return registered_domain(host)
+    except InvalidURL:
         return host
-    parts = _extract()(host)
-    if parts.domain and parts.suffix:
-        return f"{parts.domain}.{parts.suffix}"
-    return host
 
 
 @dataclass(slots=True)
@@ -92,7 +72,7 @@ class Politeness:
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
         """Hold a request slot for ``host`` for the duration of the block."""
-        state = self._domain(registered_domain(host))
+        state = self._domain(politeness_key(host))
         async with state.semaphore:
             # Reserve the next start time before sleeping (no await in between), so
             # concurrent waiters line up one delay apart.

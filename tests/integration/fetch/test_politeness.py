@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from newsdesk.fetch import Fetcher, registered_domain
+from newsdesk.fetch import Fetcher, politeness_key
 from tests.integration.fetch.conftest import options
 from tests.support.trickster import Trickster, static_resolver
 
@@ -29,8 +29,8 @@ DELAY = 0.3
         ("[::1]", "::1"),
     ],
 )
-def test_registered_domain(host: str, domain: str) -> None:
-    assert registered_domain(host) == domain
+def test_politeness_key(host: str, domain: str) -> None:
+    assert politeness_key(host) == domain
 
 
 async def _starts(server: Trickster, urls: list[str], **changes: float) -> list[float]:
