@@ -259,7 +259,8 @@ def declared_metadata(tree: HtmlElement) -> Declared:
     publisher = article.get("publisher")
 
     microdata: str | None = None
-    for element in tree.iterfind(".//*[@itemprop]"):
+    # XPath filters inside libxml2; ElementPath would build a proxy for every element.
+    for element in tree.xpath(".//*[@itemprop]"):
         if "articleBody" in (element.get("itemprop") or "").split():
             microdata = element_text(element) or None
             break

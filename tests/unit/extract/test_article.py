@@ -5,12 +5,16 @@ from __future__ import annotations
 import contextlib
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from lxml import etree
 
 from newsdesk.errors import ExtractError
+from newsdesk.extract import article as article_module
 from newsdesk.extract import extract_article
 from newsdesk.extract.decode import decode_html
+from newsdesk.extract.parse import parse_html
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to expand the riverside park by twelve hectares, "
@@ -248,3 +252,56 @@ def test_short_chrome_lines_go_but_paragraphs_starting_alike_stay() -> None:
     text = extract_article(page(body=body)).text
     assert "READ MORE" not in text and "Advertisement" not in text
     assert kept in text
+
+
+def test_rescued_declared_body_loses_its_chrome_lines_too() -> None:
+    declared = "\n".join([PARAGRAPHS[0], "ADVERTISEMENT", *PARAGRAPHS[1:], "Tags:"])
+    html = page(
+        jsonld({"@type": "NewsArticle", "articleBody": declared}), body=f"<p>{PARAGRAPHS[0]}</p>"
+    )
+    assert extract_article(html).text.splitlines() == PARAGRAPHS
+
+
+def test_ordinary_lines_that_start_like_chrome_stay() -> None:
+    lines = ["See more photos of the new park on the council's website.", "Share this with us."]
+    body = "".join(f"<p>{p}</p>" for p in [PARAGRAPHS[0], *lines, *PARAGRAPHS[1:]])
+    text = extract_article(page(body=body)).text
+    assert all(line in text for line in lines)
+
+
+def count_trafilatura_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    runs: list[bool] = []
+    real = article_module.trafilatura.extract
+
+    def counting(*args: object, **kwargs: Any) -> str | None:
+        runs.append(bool(kwargs.get("favor_precision")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(article_module.trafilatura, "extract", counting)
+    return runs
+
+
+def test_a_long_precise_run_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = count_trafilatura_runs(monkeypatch)
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 3)
+    assert len(extract_article(page(body=body)).text.split()) > 200
+    assert runs == [True]
+
+
+def test_a_short_precise_run_is_checked_against_a_plain_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runs = count_trafilatura_runs(monkeypatch)
+    assert extract_article(page()).text.splitlines() == PARAGRAPHS
+    assert runs == [True, False]
+
+
+def test_trafilatura_leaves_the_shared_tree_alone() -> None:
+    # Both runs and the metadata readers share one parse: that is only sound while
+    # trafilatura prunes a copy of a tree it is given (2.3.1 does), not the tree itself.
+    tree = parse_html(page(body="<div class='comments'><p>First!</p></div>" + "<p>x</p>" * 3))
+    assert tree is not None
+    before = etree.tostring(tree)
+    for precise in (True, False):
+        article_module._trafilatura(tree, None, precise=precise)
+    assert etree.tostring(tree) == before

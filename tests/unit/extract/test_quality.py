@@ -1,6 +1,6 @@
 """Quality floor: extraction scored on the real benchmark in ../shared/data.
 
-Floors are the measured figures minus ~0.005 (see docs/design-extract.md) and only go up.
+Floors are the measured figures minus ~0.003 (see docs/design-extract.md) and only go up.
 The holdout half (pages whose sha256(id) has an odd first byte) was never looked at while
 the combination rule was tuned, so its floor guards against overfitting the tune half.
 """
@@ -13,10 +13,11 @@ import pytest
 
 from newsdesk.extract.evaluate import EvalReport, evaluate_directory, split_of
 
-# Measured 2026-11-29 with trafilatura 2.3.1: all F1 0.9720, tune 0.9794, holdout 0.9644.
-FLOOR_ALL = 0.967
+# Measured 2026-11-29 with trafilatura 2.3.1: all F1 0.9713, tune 0.9776, holdout 0.9649
+# (site-fitted chrome patterns removed: tune went down, holdout did not).
+FLOOR_ALL = 0.968
 FLOOR_TUNE = 0.974
-FLOOR_HOLDOUT = 0.959
+FLOOR_HOLDOUT = 0.961
 
 pytestmark = pytest.mark.shared
 
