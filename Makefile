@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("newsdesk needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -13,12 +13,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+## browser: Debian's chromium for the end-to-end tests (Playwright drives it; it never
+## downloads a browser of its own). Installed when running as root, else a note is printed.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+	  echo "note: /usr/bin/chromium is missing; the browser tests will skip." \
+	       "Install it with: sudo apt-get install chromium"; \
+	fi
+
 ## run: set up .venv and start newsdesk (scheduler + pipeline + web on http://127.0.0.1:8000)
 run: $(STAMP)
 	$(BIN)/newsdesk run
 
 ## test: set up .venv, lint, type-check and run every test
-test: $(STAMP) lint typecheck
+test: $(STAMP) browser lint typecheck
 	$(BIN)/pytest -q -ra
 
 lint: $(STAMP)

@@ -13,12 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from newsdesk.model import Article, ExtractedArticle, FeedItem, Source
 
-__all__ = ["EntryWrite", "Store", "StoreStats", "UpsertResult"]
+__all__ = [
+    "Activity",
+    "ArticleCursor",
+    "ArticlePage",
+    "ArticleQuery",
+    "EntryWrite",
+    "Facets",
+    "Store",
+    "StoreStats",
+    "TitleRevision",
+    "UpsertResult",
+    "VolumePoint",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,78 @@ class StoreStats:
     articles_pending: int
     articles_failed: int
     errors_by_kind: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    """Filters for :meth:`Store.query_articles`; every one left empty matches everything.
+
+    ``language`` matches the article's language, else its source's, exactly or as a prefix
+    (``en`` matches ``en-GB``), case-insensitively. ``country`` is the source's country.
+    ``topic`` is one of the article's categories, exactly. ``since``/``until`` bound the sort
+    time (published, else first seen): ``since <= t < until``. ``q`` is a case-insensitive
+    substring of the headline.
+    """
+
+    source_ids: tuple[int, ...] = ()
+    language: str | None = None
+    country: str | None = None
+    topic: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCursor:
+    """A position in the newest-first order: the last row seen (its sort time and id)."""
+
+    time: datetime
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """One page of articles; ``next`` is the cursor of the following page, None at the end."""
+
+    articles: tuple[Article, ...]
+    next: ArticleCursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class TitleRevision:
+    """One headline an article carried, and when the feed first showed it."""
+
+    title: str
+    seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VolumePoint:
+    """Articles of one UTC day (by published, else first seen)."""
+
+    day: date
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """What happened in a window: new articles, extracted pages, polled sources, events."""
+
+    since: datetime
+    articles_new: int
+    articles_extracted: int
+    sources_polled: int
+    events: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """Values to offer as filters, most frequent first: (value, count) pairs."""
+
+    languages: tuple[tuple[str, int], ...] = ()
+    countries: tuple[tuple[str, int], ...] = ()
+    topics: tuple[tuple[str, int], ...] = ()
 
 
 class Store(Protocol):
@@ -176,6 +260,26 @@ class Store(Protocol):
 
     def list_articles(self, *, limit: int = 50, source_id: int | None = None) -> list[Article]:
         """Newest articles first (by published, else first seen)."""
+
+    # --- reading (web and API) -----------------------------------------------------------
+    def query_articles(
+        self, query: ArticleQuery, *, limit: int = 50, after: ArticleCursor | None = None
+    ) -> ArticlePage:
+        """Articles matching ``query``, newest first by (published else first seen, id),
+        strictly after ``after``: keyset pagination that stays stable while new articles
+        arrive (they sort before the cursor, so no page shifts)."""
+
+    def title_history(self, article_id: int) -> list[TitleRevision]:
+        """Every headline of an article with the time it was first seen, oldest first."""
+
+    def source_volume(self, source_id: int, *, since: datetime) -> list[VolumePoint]:
+        """Articles per UTC day of one source from ``since`` on; days without any omitted."""
+
+    def activity(self, *, since: datetime) -> Activity:
+        """Counts of what happened at or after ``since`` (for fetch rates)."""
+
+    def facets(self, *, recent: int = 2000) -> Facets:
+        """Languages and topics among the ``recent`` newest articles, countries of sources."""
 
     # --- health -------------------------------------------------------------------------
     def record_event(

@@ -152,6 +152,13 @@ sa.Index(
     sa.func.coalesce(articles.c.published, articles.c.first_seen),
     articles.c.id,
 )
+# query_articles for one source (source pages and feeds): the same order, within a source.
+sa.Index(
+    "ix_articles_source_newest",
+    articles.c.source_id,
+    sa.func.coalesce(articles.c.published, articles.c.first_seen),
+    articles.c.id,
+)
 
 entry_keys = sa.Table(
     "entry_keys",

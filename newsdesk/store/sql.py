@@ -26,8 +26,19 @@ from sqlalchemy.engine import Connection
 
 from newsdesk.errors import StoreError
 from newsdesk.model import Article, ExtractedArticle, Source
-from newsdesk.store import upsert
-from newsdesk.store.base import EntryWrite, StoreStats, UpsertResult
+from newsdesk.store import reading, upsert
+from newsdesk.store.base import (
+    Activity,
+    ArticleCursor,
+    ArticlePage,
+    ArticleQuery,
+    EntryWrite,
+    Facets,
+    StoreStats,
+    TitleRevision,
+    UpsertResult,
+    VolumePoint,
+)
 from newsdesk.store.engine import WRITE, make_engine, parse_url
 from newsdesk.store.rows import (
     article_from_row,
@@ -485,6 +496,45 @@ class SqlStore:
         query = query.order_by(newest.desc(), articles.c.id.desc()).limit(limit)
         with self._read() as conn:
             return self._articles(conn, query)
+
+    # --- reading (web and API) -----------------------------------------------------------
+    @_guard
+    def query_articles(
+        self, query: ArticleQuery, *, limit: int = 50, after: ArticleCursor | None = None
+    ) -> ArticlePage:
+        limit = max(1, limit)
+        with self._read() as conn:
+            found = self._articles(
+                conn, reading.article_select(query, limit=limit + 1, after=after)
+            )
+        page = tuple(found[:limit])
+        next_cursor = None
+        if len(found) > limit:
+            last = page[-1]
+            when = last.published or last.first_seen
+            assert when is not None  # first_seen is NOT NULL
+            next_cursor = ArticleCursor(time=when, id=last.id)
+        return ArticlePage(articles=page, next=next_cursor)
+
+    @_guard
+    def title_history(self, article_id: int) -> list[TitleRevision]:
+        with self._read() as conn:
+            return reading.title_history(conn, article_id)
+
+    @_guard
+    def source_volume(self, source_id: int, *, since: datetime) -> list[VolumePoint]:
+        with self._read() as conn:
+            return reading.source_volume(conn, source_id, since=since, postgres=self._postgres)
+
+    @_guard
+    def activity(self, *, since: datetime) -> Activity:
+        with self._read() as conn:
+            return reading.activity(conn, since=since)
+
+    @_guard
+    def facets(self, *, recent: int = 2000) -> Facets:
+        with self._read() as conn:
+            return reading.facets(conn, recent=max(1, recent))
 
     # --- health -------------------------------------------------------------------------
     @_guard

@@ -1,0 +1,278 @@
+"""Web benchmark: page and API latency over a store of 100,000 articles, under load.
+
+Run: ``.venv/bin/python bench/web.py [--articles 100000] [--requests 600] [--concurrency 4]``
+
+1. A fresh SQLite store is filled with ``--articles`` articles made by recombining real
+   headlines (every item of ../shared/data/real-feeds) with real article bodies (the ground
+   truth of ../shared/data/extraction-benchmark), over 40 sources in 12 countries, spread
+   over 30 days, 2 % of them with a changed headline. Rows are bulk-inserted (the ingest
+   path is measured by bench/ingest.py; this measures reading).
+2. ``create_app`` over that store is served by uvicorn in a separate process on loopback.
+3. A load generator (this process, asyncio + httpx, ``--concurrency`` requests in flight)
+   sends ``--requests`` requests per scenario after a warm-up and reports client-side
+   p50/p95/p99 and throughput. The baseline beside it is ``/healthz`` under the same load:
+   the floor of the HTTP stack on this machine.
+
+Targets: p95 < 50 ms for the API list, < 100 ms for pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import gzip
+import json
+import multiprocessing
+import random
+import socket
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+from newsdesk.config import load_settings  # noqa: E402
+from newsdesk.errors import NewsdeskError  # noqa: E402
+from newsdesk.feeds import parse_feed  # noqa: E402
+from newsdesk.store import open_store  # noqa: E402
+from newsdesk.store.schema import article_titles, articles  # noqa: E402
+from tests.conftest import shared_data_dir  # noqa: E402
+
+COUNTRIES = ["JP", "US", "GB", "DE", "FR", "KR", "TW", "CN", "IN", "BR", "ES", "IT"]
+LANGUAGES = {"JP": "ja", "KR": "ko", "TW": "zh", "CN": "zh", "DE": "de", "FR": "fr", "BR": "pt"}
+TOPICS = ["Politics", "Technology", "Business", "World", "Science", "Semiconductors",
+          "AI", "Trade", "Energy", "Health", "Sport", "Culture"]  # fmt: skip
+TARGETS_MS = {"page": 100.0, "api": 50.0}
+
+
+def real_material(data: Path | None) -> tuple[list[str], list[str]]:
+    """Real headlines and article bodies, or synthetic ones when ../shared is absent."""
+    titles: list[str] = []
+    bodies: list[str] = []
+    if data is not None:
+        folder = data / "real-feeds"
+        with (folder / "manifest.csv").open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                try:
+                    feed = parse_feed((folder / row["file"]).read_bytes(), url="http://x/")
+                except NewsdeskError:
+                    continue
+                titles += [i.title for i in feed.items if i.title]
+        truth = json.loads(
+            gzip.decompress((data / "extraction-benchmark" / "ground-truth.json.gz").read_bytes())
+        )
+        bodies = [v["articleBody"] for v in truth.values() if v["articleBody"].strip()]
+    if not titles:
+        titles = [f"Headline number {i} about chips and policy" for i in range(5000)]
+    if not bodies:
+        bodies = ["A sentence of a story about export controls. " * 40]
+    return titles, bodies
+
+
+def fill(db_url: str, n: int, now: datetime) -> dict[str, Any]:
+    data = shared_data_dir()
+    titles, bodies = real_material(data)
+    rnd = random.Random(42)
+    store = open_store(db_url)
+    source_ids = []
+    for i in range(40):
+        country = COUNTRIES[i % len(COUNTRIES)]
+        source = store.add_source(
+            f"http://127.0.0.1:9/feed/{i}.xml",
+            now=now,
+            title=f"Outlet {i} ({country})",
+            country=country,
+            language=LANGUAGES.get(country, "en"),
+        )
+        store.record_poll_success(
+            source.id,
+            now=now,
+            etag=None,
+            last_modified=None,
+            interval_seconds=900,
+            next_poll=now + timedelta(minutes=15),
+        )
+        source_ids.append((source.id, LANGUAGES.get(country, "en")))
+    span = timedelta(days=30).total_seconds() / n
+    engine = store._engine
+    t0 = time.perf_counter()
+    batch = 5000
+    for start in range(0, n, batch):
+        rows, history = [], []
+        for i in range(start, min(n, start + batch)):
+            source_id, language = source_ids[i % len(source_ids)]
+            published = now - timedelta(seconds=(n - i) * span)
+            title = titles[rnd.randrange(len(titles))]
+            rows.append(
+                {
+                    "id": i + 1,
+                    "source_id": source_id,
+                    "guid": f"g{i}",
+                    "url": f"https://outlet{source_id}.example/{i}.html",
+                    "canonical_url": f"https://outlet{source_id}.example/{i}.html",
+                    "title": title,
+                    "summary": "",
+                    "text": bodies[rnd.randrange(len(bodies))],
+                    "published": published,
+                    "authors": [],
+                    "categories": rnd.sample(TOPICS, 2),
+                    "language": language,
+                    "status": "ok",
+                    "first_seen": published,
+                    "updated_at": published,
+                    "extracted_at": published,
+                }
+            )
+            history.append({"article_id": i + 1, "title": title, "seen_at": published})
+            if rnd.random() < 0.02:
+                history.append(
+                    {"article_id": i + 1, "title": title + " (updated)", "seen_at": published}
+                )
+        with engine.begin() as conn:
+            conn.execute(sa.insert(articles), rows)
+            conn.execute(sa.insert(article_titles), history)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    fill_s = time.perf_counter() - t0
+    store.close()
+    return {"titles": len(titles), "bodies": len(bodies), "fill_s": fill_s}
+
+
+def serve(home: str, db_url: str, port: int) -> None:
+    import logging
+
+    import uvicorn
+
+    from newsdesk.web.app import create_app
+
+    logging.disable(logging.WARNING)
+    store = open_store(db_url)
+    app = create_app(load_settings(home), store)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def load(
+    base: str, urls: list[str], *, requests: int, concurrency: int
+) -> tuple[list[float], float]:
+    """Latencies (ms) of ``requests`` GETs cycling through ``urls``, and the wall time."""
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        queue = list(range(requests))
+
+        async def worker() -> None:
+            while queue:
+                i = queue.pop()
+                t = time.perf_counter()
+                response = await client.get(urls[i % len(urls)])
+                latencies.append((time.perf_counter() - t) * 1000)
+                if response.status_code != 200:
+                    raise SystemExit(f"{urls[i % len(urls)]}: HTTP {response.status_code}")
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return latencies, time.perf_counter() - t0
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def scenarios(base: str) -> list[tuple[str, str, list[str]]]:
+    """(name, kind, urls). Deep pages come from following real cursors."""
+    first = httpx.get(base + "/api/v1/articles?limit=50").json()
+    deep = first
+    for _ in range(40):  # 2,000 articles deep
+        deep = httpx.get(base + deep["next"]).json()
+    cursor = deep["next_cursor"]
+    ids = [i["id"] for i in first["items"]]
+    return [
+        ("healthz (baseline)", "base", ["/healthz"]),
+        ("GET / (front page)", "page", ["/"]),
+        ("GET /?cursor= (2,000 deep)", "page", [f"/?cursor={cursor}"]),
+        ("GET /?language=ja&topic=AI", "page", ["/?language=ja&topic=AI"]),
+        ("GET /articles/{id}", "page", [f"/articles/{i}" for i in ids]),
+        ("GET /api/v1/articles", "api", ["/api/v1/articles?limit=50"]),
+        ("GET /api/v1/articles?cursor=", "api", [f"/api/v1/articles?limit=50&cursor={cursor}"]),
+        ("GET /api/v1/articles?country=JP&q=", "api", ["/api/v1/articles?country=JP&q=the"]),
+        ("GET /feed.atom", "page", ["/feed.atom"]),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="newsdesk-bench-web-") as tmp:
+        db_url = f"sqlite:///{tmp}/newsdesk.db"
+        now = datetime.now(UTC)
+        info = fill(db_url, args.articles, now)
+        print(
+            f"store: {args.articles:,} articles from {info['titles']:,} real headlines and "
+            f"{info['bodies']} real bodies, bulk-filled in {info['fill_s']:.1f} s"
+        )
+        port = free_port()
+        ctx = multiprocessing.get_context("spawn")
+        server = ctx.Process(target=serve, args=(tmp, db_url, port), daemon=True)
+        server.start()
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        try:
+            print(
+                f"server: uvicorn, one process; load: {args.concurrency} in flight, "
+                f"{args.requests} requests per row after 50 warm-up\n"
+            )
+            header = f"{'scenario':36} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7}"
+            print(header + f"  {'p95/baseline':>12}  target")
+            baseline_p95 = 0.0
+            for name, kind, urls in scenarios(base):
+                asyncio.run(load(base, urls, requests=50, concurrency=args.concurrency))
+                lat, wall = asyncio.run(
+                    load(base, urls, requests=args.requests, concurrency=args.concurrency)
+                )
+                p50, p95, p99 = pct(lat, 50), pct(lat, 95), pct(lat, 99)
+                if kind == "base":
+                    baseline_p95 = p95
+                target = TARGETS_MS.get(kind)
+                verdict = (
+                    ""
+                    if target is None
+                    else (f"p95 < {target:.0f} ms: {'met' if p95 < target else 'MISSED'}")
+                )
+                print(
+                    f"{name:36} {p50:7.1f} {p95:7.1f} {p99:7.1f} {len(lat) / wall:7.0f}"
+                    f"  {p95 / baseline_p95:11.1f}x  {verdict}"
+                )
+        finally:
+            server.terminate()
+            server.join(10)
+
+
+if __name__ == "__main__":
+    main()

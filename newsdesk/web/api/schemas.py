@@ -1,0 +1,260 @@
+"""The JSON shapes of /api/v1, with the examples shown in the OpenAPI docs and docs/api.md."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from newsdesk.model import Source
+from newsdesk.store.base import TitleRevision
+from newsdesk.web.present import ArticleView, source_home
+
+__all__ = [
+    "ARTICLE_DETAIL_EXAMPLE",
+    "ARTICLE_EXAMPLE",
+    "ERROR_EXAMPLE",
+    "SOURCE_EXAMPLE",
+    "STATUS_EXAMPLE",
+    "ArticleDetail",
+    "ArticleList",
+    "ArticleOut",
+    "ErrorBody",
+    "ErrorOut",
+    "Revision",
+    "SourceHealth",
+    "SourceList",
+    "SourceOut",
+    "StatusOut",
+    "article_detail",
+    "article_out",
+    "source_out",
+]
+
+ARTICLE_EXAMPLE: dict[str, Any] = {
+    "id": 1842,
+    "source_id": 3,
+    "outlet": "The Register",
+    "title": "EU and Japan to cooperate on AI and chips",
+    "excerpt": "The European Union is seeking closer collaboration with Japan on crucial "
+    "technologies like artificial intelligence, according to the EU's industry chief.",
+    "url": "https://www.theregister.com/2026/03/01/eu_japan_chips/",
+    "published": "2026-03-01T09:30:00Z",
+    "first_seen": "2026-03-01T09:41:12Z",
+    "language": "en",
+    "country": "GB",
+    "authors": ["Jane Doe"],
+    "topics": ["Policy"],
+    "revised": False,
+    "page": "/articles/1842",
+}
+SOURCE_EXAMPLE: dict[str, Any] = {
+    "id": 3,
+    "title": "The Register",
+    "feed_url": "https://www.theregister.com/headlines.atom",
+    "site_url": "https://www.theregister.com/",
+    "country": "GB",
+    "language": "en",
+    "articles": 1240,
+    "enabled": True,
+    "health": {
+        "ok": True,
+        "last_success": "2026-03-01T09:40:00Z",
+        "last_polled": "2026-03-01T09:40:00Z",
+        "last_error": None,
+        "last_error_kind": None,
+        "last_error_at": None,
+        "failures": 0,
+        "interval_seconds": 900,
+        "next_poll": "2026-03-01T09:55:00Z",
+        "disabled_reason": None,
+    },
+}
+STATUS_EXAMPLE: dict[str, Any] = {
+    "sources": 64,
+    "sources_failing": 3,
+    "articles": 1840,
+    "articles_pending": 12,
+    "articles_failed": 7,
+    "errors_by_kind": {"http_404": 5, "timeout": 2},
+    "last_hour": {
+        "since": "2026-03-01T08:41:00Z",
+        "articles_new": 40,
+        "articles_extracted": 38,
+        "sources_polled": 21,
+        "events": 2,
+    },
+}
+ARTICLE_DETAIL_EXAMPLE: dict[str, Any] = {
+    **ARTICLE_EXAMPLE,
+    "revised": True,
+    "revisions": [
+        {"title": "EU, Japan to cooperate on AI", "seen_at": "2026-03-01T09:41:12Z"},
+        {"title": "EU and Japan to cooperate on AI and chips", "seen_at": "2026-03-01T11:02:40Z"},
+    ],
+}
+ERROR_EXAMPLE: dict[str, Any] = {
+    "error": {"status": 404, "code": "not_found", "message": "no article 99999"}
+}
+
+
+class ErrorBody(BaseModel):
+    status: int
+    code: str = Field(description="Stable machine-readable name, e.g. not_found.")
+    message: str
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx and 5xx answer of the API has this shape."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ERROR_EXAMPLE]})
+    error: ErrorBody
+
+
+class ArticleOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ARTICLE_EXAMPLE]})
+    id: int
+    source_id: int
+    outlet: str
+    title: str
+    excerpt: str = Field(description="The opening words only, never the full text.")
+    url: str | None = Field(description="The original article on the outlet's own site.")
+    published: datetime | None
+    first_seen: datetime | None
+    language: str | None
+    country: str | None
+    authors: list[str]
+    topics: list[str]
+    revised: bool = Field(description="The headline changed after it was first seen.")
+    page: str = Field(description="This article's page on this server.")
+
+
+class Revision(BaseModel):
+    title: str
+    seen_at: datetime
+
+
+class ArticleDetail(ArticleOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [ARTICLE_DETAIL_EXAMPLE]})
+    revisions: list[Revision] = Field(description="Every headline, oldest first, with times.")
+
+
+class ArticleList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [ARTICLE_EXAMPLE],
+                    "next_cursor": "MjAyNi0wMy0wMVQwOTozMDowMCswMDowMHwxODQx",
+                    "next": "/api/v1/articles?language=en&limit=50"
+                    "&cursor=MjAyNi0wMy0wMVQwOTozMDowMCswMDowMHwxODQx",
+                }
+            ]
+        }
+    )
+    items: list[ArticleOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page.")
+    next: str | None = Field(description="The next page's path with the same filters.")
+
+
+class SourceHealth(BaseModel):
+    ok: bool
+    last_success: datetime | None
+    last_polled: datetime | None
+    last_error: str | None
+    last_error_kind: str | None
+    last_error_at: datetime | None
+    failures: int = Field(description="Failed polls in a row.")
+    interval_seconds: int
+    next_poll: datetime | None
+    disabled_reason: str | None
+
+
+class SourceOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [SOURCE_EXAMPLE]})
+    id: int
+    title: str
+    feed_url: str
+    site_url: str | None
+    country: str | None
+    language: str | None
+    articles: int
+    enabled: bool
+    health: SourceHealth
+
+
+class SourceList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [SOURCE_EXAMPLE]}]})
+    items: list[SourceOut]
+
+
+class Activity(BaseModel):
+    since: datetime
+    articles_new: int
+    articles_extracted: int
+    sources_polled: int
+    events: int
+
+
+class StatusOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [STATUS_EXAMPLE]})
+    sources: int
+    sources_failing: int
+    articles: int
+    articles_pending: int = Field(description="Queue depth: pages not fetched yet.")
+    articles_failed: int
+    errors_by_kind: dict[str, int] = Field(description="Events of the last 24 hours by kind.")
+    last_hour: Activity
+
+
+def article_out(view: ArticleView) -> ArticleOut:
+    return ArticleOut(
+        id=view.id,
+        source_id=view.source_id,
+        outlet=view.outlet,
+        title=view.title,
+        excerpt=view.excerpt,
+        url=view.link,
+        published=view.published,
+        first_seen=view.first_seen,
+        language=view.language,
+        country=view.country,
+        authors=list(view.authors),
+        topics=list(view.topics),
+        revised=view.revised,
+        page=f"/articles/{view.id}",
+    )
+
+
+def article_detail(view: ArticleView, history: list[TitleRevision]) -> ArticleDetail:
+    return ArticleDetail(
+        **article_out(view).model_dump(),
+        revisions=[Revision(title=r.title, seen_at=r.seen_at) for r in history],
+    )
+
+
+def source_out(source: Source) -> SourceOut:
+    return SourceOut(
+        id=source.id,
+        title=source.title,
+        feed_url=source.url,
+        site_url=source_home(source),
+        country=source.country,
+        language=source.language,
+        articles=source.articles,
+        enabled=source.enabled,
+        health=SourceHealth(
+            ok=source.enabled and source.failures == 0,
+            last_success=source.last_success,
+            last_polled=source.last_polled,
+            last_error=source.last_error,
+            last_error_kind=source.last_error_kind,
+            last_error_at=source.last_error_at,
+            failures=source.failures,
+            interval_seconds=source.interval_seconds,
+            next_poll=source.next_poll,
+            disabled_reason=source.disabled_reason,
+        ),
+    )

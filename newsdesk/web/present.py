@@ -1,0 +1,203 @@
+"""What the pages, the API and the feeds show of an article or a source: one view each.
+
+The publishing rules live here, once: an article is shown as its headline, a capped
+excerpt (never the full text) and a link to the outlet's own URL (``canonical_url`` only
+when it stays on the outlet's site, and only ``http``/``https`` — a feed's
+``javascript:`` link is dropped). Cursors for keyset pagination are encoded here too.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import difflib
+import functools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from newsdesk.errors import InvalidURL
+from newsdesk.model import Article, Source
+from newsdesk.normalize import same_site
+from newsdesk.store.base import ArticleCursor, TitleRevision
+from newsdesk.web.excerpt import excerpt, plain_text
+
+__all__ = [
+    "ArticleView",
+    "BadCursor",
+    "DiffPart",
+    "RevisionView",
+    "article_excerpt",
+    "article_view",
+    "decode_cursor",
+    "encode_cursor",
+    "outlet_url",
+    "revisions",
+    "safe_http_url",
+    "source_home",
+]
+
+
+class BadCursor(ValueError):
+    """A pagination cursor that this server did not make."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    id: int
+    source_id: int
+    title: str
+    excerpt: str
+    link: str | None
+    time: datetime | None
+    published: datetime | None
+    first_seen: datetime | None
+    language: str | None
+    country: str | None
+    outlet: str
+    authors: tuple[str, ...]
+    topics: tuple[str, ...]
+    revised: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DiffPart:
+    op: str  # "same", "del" or "ins"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionView:
+    title: str
+    seen_at: datetime
+    diff: tuple[DiffPart, ...]  # against the previous headline; empty for the first
+
+
+def safe_http_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL with a host, else None."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url.strip()
+
+
+def outlet_url(article: Article) -> str | None:
+    """The link to the original: the page's canonical URL when it stays on the outlet's
+    site, else the URL the feed gave."""
+    url = safe_http_url(article.url)
+    canonical = safe_http_url(article.canonical_url)
+    if canonical and url and _same_site(_host(canonical), _host(url)):
+        return canonical
+    return url or None
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+@functools.lru_cache(maxsize=4096)
+def _same_site(a: str, b: str) -> bool:
+    # Hosts repeat on every page (one outlet, many articles): the public-suffix lookup is
+    # done once per pair.
+    if a == b:
+        return True
+    try:
+        return same_site(a, b)
+    except InvalidURL:
+        return False
+
+
+def source_home(source: Source) -> str | None:
+    return safe_http_url(source.site_url)
+
+
+def outlet_name(source: Source | None, article: Article | None = None) -> str:
+    if source is not None and source.title:
+        return source.title
+    if article is not None and article.site_name:
+        return article.site_name
+    url = source.url if source is not None else (article.url if article else "")
+    return urlsplit(url).hostname or url
+
+
+def article_excerpt(article: Article, *, words: int) -> str:
+    """The excerpt: from the extracted text, else the feed's summary, else the page's
+    description; boilerplate removed and capped at ``words``."""
+    for text in (article.text, plain_text(article.summary), plain_text(article.description or "")):
+        found = excerpt(text, max_words=words, title=article.title) if text else ""
+        if found:
+            return found
+    return ""
+
+
+def article_view(
+    article: Article, source: Source | None, *, words: int, excerpt_text: str | None = None
+) -> ArticleView:
+    """What every page, feed and API answer shows of ``article``. ``excerpt_text``: an
+    excerpt already made (cached) for it, else one is made from the article."""
+    titles = [t for t in article.titles if t]
+    return ArticleView(
+        id=article.id,
+        source_id=article.source_id,
+        title=article.title.strip() or outlet_url(article) or f"Article {article.id}",
+        excerpt=(
+            excerpt_text if excerpt_text is not None else article_excerpt(article, words=words)
+        ),
+        link=outlet_url(article),
+        time=article.published or article.first_seen,
+        published=article.published,
+        first_seen=article.first_seen,
+        language=article.language or (source.language if source else None),
+        country=source.country if source else None,
+        outlet=outlet_name(source, article),
+        authors=article.authors,
+        topics=tuple(dict.fromkeys(c.strip() for c in article.categories if c.strip())),
+        revised=len(set(titles)) > 1,
+    )
+
+
+def revisions(history: list[TitleRevision]) -> list[RevisionView]:
+    """Each headline with a word diff against the one before (identical repeats dropped)."""
+    out: list[RevisionView] = []
+    previous: str | None = None
+    for rev in history:
+        if rev.title == previous:
+            continue
+        parts: list[DiffPart] = []
+        if previous is not None:
+            old, new = previous.split(), rev.title.split()
+            matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+            for op, a0, a1, b0, b1 in matcher.get_opcodes():
+                if op == "equal":
+                    parts.append(DiffPart("same", " ".join(old[a0:a1])))
+                    continue
+                if a1 > a0:
+                    parts.append(DiffPart("del", " ".join(old[a0:a1])))
+                if b1 > b0:
+                    parts.append(DiffPart("ins", " ".join(new[b0:b1])))
+        out.append(RevisionView(title=rev.title, seen_at=rev.seen_at, diff=tuple(parts)))
+        previous = rev.title
+    return out
+
+
+def encode_cursor(cursor: ArticleCursor) -> str:
+    raw = f"{cursor.time.astimezone(UTC).isoformat()}|{cursor.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> ArticleCursor:
+    """The cursor back; raises :class:`BadCursor` for anything this server did not make."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        when, _, ident = raw.partition("|")
+        time = datetime.fromisoformat(when)
+        if time.tzinfo is None:
+            raise ValueError("naive time")
+        return ArticleCursor(time=time.astimezone(UTC), id=int(ident))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadCursor(f"invalid cursor {text[:40]!r}") from exc

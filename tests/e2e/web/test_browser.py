@@ -1,0 +1,159 @@
+"""newsdesk as a reader sees it: a real `newsdesk run` and headless chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.web.conftest import Server, shot
+from tests.integration.web.newsfeed import XSS_TITLE
+
+
+def headlines(page: Any) -> list[str]:
+    texts: list[str] = page.locator("h2.headline a").all_inner_texts()
+    return texts
+
+
+def test_front_page_to_article_to_the_original(server: Server, page: Any) -> None:
+    page.goto(server.url("/"))
+    assert page.title() == "Latest news — newsdesk"
+    found = headlines(page)
+    assert len(found) == 20
+    assert "Chip export report number 3" in found
+    shot(page, "front-page")
+
+    page.get_by_role("link", name="Chip export report number 3", exact=True).click()
+    page.wait_for_url("**/articles/*")
+    assert page.locator("h1").inner_text() == "Chip export report number 3"
+    facts = page.locator("dl.facts").inner_text()
+    assert "Tech Daily" in facts and "JP" in facts and "en" in facts
+    excerpt = page.locator("p.excerpt").inner_text()
+    assert excerpt.startswith("Ministers from several countries met on day 3.0")
+    assert len(excerpt.split()) <= 60
+    shot(page, "article-page")
+
+    original = page.locator("#original")
+    href = original.get_attribute("href")
+    assert href == server.site.url("/tech/3.html")
+    original.click()
+    page.wait_for_url(href)
+    assert page.locator("article h1").inner_text() == "Chip export report number 3"
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_filters_apply_on_change_and_clear(server: Server, page: Any) -> None:
+    page.goto(server.url("/"))
+    page.select_option("select[name=language]", "de")  # app.js submits on change
+    page.wait_for_url("**/?language=de")
+    assert headlines(page) == [f"Weltpolitik Bericht {i}" for i in range(6)]
+    shot(page, "front-page-filtered", full=False)
+
+    page.get_by_role("link", name="Clear filters").click()
+    page.wait_for_url(server.url("/"))
+    page.select_option("select[name=source]", str(server.ids["tech"]))
+    page.wait_for_url(f"**/?source={server.ids['tech']}")
+    assert len(headlines(page)) == 12
+    assert page.locator("h1").inner_text() == "Latest from Tech Daily"
+
+    page.fill("input[name=q]", "number 1")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**q=number+1*")
+    assert sorted(headlines(page)) == [
+        "Chip export report number 1",
+        "Chip export report number 10",
+        "Chip export report number 11",
+    ]
+    page.select_option("select[name=topic]", "Policy")
+    page.wait_for_url("**topic=Policy*")
+    assert sorted(headlines(page)) == [
+        "Chip export report number 1",
+        "Chip export report number 11",
+    ]
+    assert page.dialogs == [] and page.errors == []
+
+
+INERT_CHECK = """() => ({
+  xss: window.__xss === undefined ? null : window.__xss,
+  scripts: Array.from(document.scripts).map(s => s.src),
+  imgs: document.images.length,
+  handlers: Array.from(document.querySelectorAll('*')).filter(
+      el => Array.from(el.attributes).some(a => a.name.startsWith('on'))).length,
+  bold: document.querySelectorAll('main :not(.card) > b').length,
+})"""
+
+
+def test_hostile_feed_text_stays_inert(server: Server, page: Any) -> None:
+    pages = [
+        "/",
+        f"/articles/{server.planted}",
+        f"/sources/{server.ids['xss']}",
+        "/sources",
+        "/status",
+        "/?topic=%3Cb%20onmouseover%3D%22window.__xss%3D3%22%3ETopic%3C%2Fb%3E",
+    ]
+    for path in pages:
+        page.goto(server.url(path))
+        page.mouse.move(10, 10)
+        page.hover("h1")
+        state = page.evaluate(INERT_CHECK)
+        assert state == {
+            "xss": None,
+            "scripts": [server.url("/static/app.js")],
+            "imgs": 0,
+            "handlers": 0,
+            "bold": 0,
+        }, path
+    page.goto(server.url(f"/articles/{server.planted}"))
+    assert page.locator("h1").inner_text() == XSS_TITLE  # shown as text, verbatim
+    shot(page, "hostile-headline-as-text", full=False)
+    assert page.dialogs == [] and page.errors == []
+
+
+# Text and elements sticking out to the right of a phone's screen (wide tables scroll
+# inside their .scroll box, which is fine).
+WIDEST = """() => {
+  const limit = document.documentElement.clientWidth + 1, out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode()); ) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if (range.getBoundingClientRect().right > limit && !node.parentElement.closest('.scroll'))
+      out.push(node.parentElement.tagName + ': ' + node.textContent.slice(0, 40));
+  }
+  return out.slice(0, 5);
+}"""
+
+
+def test_source_status_and_phone_screens(server: Server, page: Any, browser: Any) -> None:
+    page.goto(server.url(f"/sources/{server.ids['tech']}"))
+    assert page.locator("svg.chart rect.bar").count() == 30
+    heights = page.locator("svg.chart rect.bar").evaluate_all(
+        "els => els.map(e => parseFloat(e.getAttribute('height')))"
+    )
+    assert sum(h > 0 for h in heights) >= 3  # items spread over several days
+    assert "ok" in page.locator("section[aria-labelledby=health-h]").inner_text()
+    shot(page, "source-page")
+
+    page.goto(server.url(f"/sources/{server.ids['broken']}"))
+    assert "http_404" in page.locator("section[aria-labelledby=health-h]").inner_text()
+
+    page.goto(server.url("/status"))
+    text = page.locator("main").inner_text()
+    assert "pending pages (queue)" in text and "http_404" in text
+    shot(page, "status-page")
+    page.goto(server.url("/sources"))
+    shot(page, "sources-page")
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    try:
+        tab = phone.new_page()
+        tab.goto(server.url("/"))
+        assert tab.evaluate(WIDEST) == [], "wider than the phone"
+        shot(tab, "front-page-phone", full=False)
+        paths = [f"/articles/{server.planted}", "/articles/2", f"/sources/{server.ids['tech']}"]
+        for path in [*paths, "/status", "/sources"]:
+            tab.goto(server.url(path))
+            assert tab.evaluate(WIDEST) == [], path
+            assert tab.evaluate("document.documentElement.scrollWidth") <= 390, path
+    finally:
+        phone.close()
+    assert page.dialogs == [] and page.errors == []
