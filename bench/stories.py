@@ -1,0 +1,201 @@
+"""Story clustering bench: per-article cost with 10k, 100k and 1M articles stored.
+
+Run: ``.venv/bin/python bench/stories.py [--rate 100] [--measure 2000]``
+
+The claim: the cost of ``StoryClusterer.add`` does not grow with the number of articles
+stored, because the clusterer only holds the stories of the last ``window + dormant``
+hours (forgotten after that; the store keeps them) and looks candidates up in an
+inverted index over those. What older history leaves behind is the document-frequency
+table, whose size follows the vocabulary, not the article count.
+
+Stream: synthetic articles recombined from the real texts of ../shared/data/story-clusters
+(ECB+ bodies, UCI headlines): each story mixes the sentences of two real articles plus a
+name of its own, gets a geometric number of articles (mean ~5) spread over hours, and
+articles arrive at ``--rate`` per hour (default 75/h = 1,800/day).
+
+For N stored articles the clusterer is brought to the state it has after N articles:
+the articles older than the horizon (``window + dormant`` hours) only count in the
+document frequencies (their stories are forgotten by then), so their DF counts are added
+in bulk (the real tokeniser on the real pool, scaled to N); the last horizon's worth is
+streamed through ``add`` for real. Then ``--measure`` further articles are timed (CPU
+time, one core). Printed: ms/article for each N, the 1M/10k ratio (target < 2), the live
+index sizes and the resident memory the clusterer added (each size runs in a fresh
+interpreter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from newsdesk.stories import ArticleView, ClusterOptions, StoryClusterer  # noqa: E402
+from newsdesk.stories.evaluate import load_jsonl  # noqa: E402
+from newsdesk.stories.text import extract_features  # noqa: E402
+from tests.conftest import shared_data_dir  # noqa: E402
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * 4096 / 1e6
+
+
+def load_pool() -> tuple[list[list[str]], list[str]]:
+    """Sentences of each real article with text, and the real headlines."""
+    data = shared_data_dir()
+    if data is None:
+        raise SystemExit("../shared/data is absent")
+    base = data / "story-clusters"
+    bodies = [
+        [s for s in _SENTENCE.split(a.view.text) if len(s.split()) >= 5]
+        for a in load_jsonl(base / "ecbplus" / "ecbplus_dev.jsonl")
+    ]
+    headlines = [
+        a.view.title for a in load_jsonl(base / "uci-news-sample" / "uci_sample_dev.jsonl")
+    ]
+    return [b for b in bodies if len(b) >= 4], headlines
+
+
+def stream(rate: float, seed: int = 7) -> Iterator[ArticleView]:
+    """An endless stream of synthetic articles at ``rate`` per hour."""
+    rng = random.Random(seed)
+    bodies, headlines = load_pool()
+    open_stories: list[tuple[str, list[str], int]] = []
+    number = 0
+    story_number = 0
+    while True:
+        if not open_stories or rng.random() < 0.2:
+            story_number += 1
+            name = f"Zorbax{story_number}"
+            sentences = rng.choice(bodies) + rng.choice(bodies)
+            open_stories.append((name, sentences, story_number))
+            del open_stories[:-300]
+            story = open_stories[-1]
+        else:
+            story = open_stories[int(len(open_stories) * (1 - rng.random() ** 3)) - 1]
+        name, sentences, _sid = story
+        picked = rng.sample(sentences, min(4, len(sentences)))
+        title = f"{name}: {rng.choice(headlines)}" if rng.random() < 0.3 else picked[0]
+        published = T0 + timedelta(hours=number / rate)
+        yield ArticleView(
+            id=f"a{number}",
+            title=title[:200],
+            text=f"{name} said. " + " ".join(picked),
+            published=published,
+            language="en",
+            source=f"outlet{rng.randrange(500)}",
+            country="US",
+        )
+        number += 1
+
+
+def with_history(options: ClusterOptions, documents: int, rate: float) -> StoryClusterer:
+    """A clusterer whose DF table has counted ``documents`` older articles, in bulk (see
+    the module docstring): real tokenisation of 4,000 stream articles, scaled."""
+    clusterer = StoryClusterer(options)
+    if documents <= 0:
+        return clusterer
+    counts: dict[str, int] = {}
+    articles = stream(rate, seed=11)
+    for _ in range(4000):
+        view = next(articles)
+        feats = extract_features(
+            view.title, view.text, view.language,
+            title_weight=options.title_weight, lead_words=options.lead_words,
+        )  # fmt: skip
+        for term in feats.terms:
+            counts[term] = counts.get(term, 0) + 1
+    scale = documents / 4000
+    snapshot = clusterer.snapshot()
+    snapshot["df"] = [["en", documents, {t: max(1, round(c * scale)) for t, c in counts.items()}]]
+    return StoryClusterer.restore(snapshot, options)
+
+
+def run(stored: int, rate: float, measure: int, options: ClusterOptions) -> dict[str, float]:
+    horizon = int((options.window_hours + options.dormant_hours) * rate)
+    streamed = min(stored, horizon)
+    articles = stream(rate)
+    first = next(articles)  # loads the pool before the memory baseline
+    before = _rss_mb()
+    clusterer = with_history(options, stored - streamed, rate)
+    clusterer.add(first)
+    started = time.process_time()
+    for _ in range(streamed - 1):
+        clusterer.add(next(articles))
+    warm = time.process_time() - started
+    started = time.process_time()
+    new = 0
+    for _ in range(measure):
+        new += clusterer.add(next(articles)).is_new
+    elapsed = time.process_time() - started
+    stats = clusterer.index_stats()
+    return {
+        "stored": stored,
+        "streamed": streamed,
+        "ms_per_article": 1000 * elapsed / measure,
+        "warm_ms_per_article": 1000 * warm / max(streamed, 1),
+        "new_share": new / measure,
+        "rss_mb": _rss_mb() - before,
+        **{k: float(v) for k, v in stats.items()},
+    }
+
+
+def _child(stored: int, rate: float, measure: int) -> dict[str, float]:
+    """Run one size in a fresh interpreter, so its memory figure is its own."""
+    command = [sys.executable, __file__, "--sizes", str(stored), "--rate", str(rate),
+               "--measure", str(measure), "--json"]  # fmt: skip
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=75.0, help="articles per hour")
+    parser.add_argument("--measure", type=int, default=1500, help="articles timed per size")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--json", action="store_true", help="one size, one JSON line")
+    args = parser.parse_args()
+    options = ClusterOptions()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.json:
+        print(json.dumps(run(sizes[0], args.rate, args.measure, options)))
+        return 0
+    horizon = int((options.window_hours + options.dormant_hours) * args.rate)
+    print(f"rate {args.rate:g}/h, horizon {horizon:,} articles, {args.measure:,} timed per size")
+    results = []
+    for stored in sizes:
+        result = _child(stored, args.rate, args.measure)
+        results.append(result)
+        print(
+            f"stored {stored:>9,}: {result['ms_per_article']:.2f} ms/article "
+            f"({1000 / result['ms_per_article']:.0f}/s; streamed {int(result['streamed']):,} at "
+            f"{result['warm_ms_per_article']:.2f} ms), new stories {result['new_share']:.0%}, "
+            f"live stories {int(result['stories']):,}, index keys {int(result['keys']):,}, "
+            f"postings {int(result['postings']):,}, DF vocabulary {int(result['vocabulary']):,}, "
+            f"+{result['rss_mb']:.0f} MB RSS",
+            flush=True,
+        )
+    if len(results) >= 2:
+        ratio = results[-1]["ms_per_article"] / results[0]["ms_per_article"]
+        largest, smallest = int(results[-1]["stored"]), int(results[0]["stored"])
+        print(f"ratio {largest:,} / {smallest:,}: {ratio:.2f} (target < 2)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

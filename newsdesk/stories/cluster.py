@@ -1,0 +1,494 @@
+"""Streaming story clustering: each article joins the best live story or starts one.
+
+For every article (:meth:`StoryClusterer.add`):
+
+1. Its title and lead become a sublinear TF vector (title terms weighted), its names and
+   numbers are collected, and the document frequencies of its language are updated.
+2. Candidate stories come from the inverted index of that language: the article's
+   ``query_terms`` heaviest terms are looked up and the ``max_candidates`` stories sharing
+   the most weight are kept. Nothing else is ever scanned, so the cost per article is
+   bounded by the options, not by the number of stories or articles seen.
+3. Each candidate gets the similarity features of :mod:`newsdesk.stories.learned`
+   (TF-IDF cosine, title cosine, shared names, shared numbers, time gap, size); the
+   learned model (or the cosine alone, ``method="threshold"``) scores them. The best
+   story over ``join_threshold`` is joined; a story past its window needs
+   ``revive_threshold``; otherwise the article starts a new story named after it.
+4. When a second candidate also passes the threshold and its centroid is close to the
+   joined story's (``merge_threshold``), the two are merged: the article bridged them.
+5. Names and numbers shared with a story of another language make a cross-lingual link.
+
+Time comes only from the articles (``published``); with no dates at all, nothing ever
+expires. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from newsdesk.errors import ConfigError
+from newsdesk.stories.index import InvertedIndex
+from newsdesk.stories.learned import COEFFICIENTS, FEATURES, TITLE_COEFFICIENTS, probability
+from newsdesk.stories.model import ArticleView, Assignment, ClusterOptions, CrossLink, StoryState
+from newsdesk.stories.story import (
+    MEMBER_TERMS,
+    SALIENT,
+    Headline,
+    PreparedArticle,
+    Story,
+    is_year,
+)
+from newsdesk.stories.text import extract_features
+from newsdesk.stories.vectors import DocumentFrequency, sublinear, unit
+
+__all__ = ["StoryClusterer"]
+
+_SNAPSHOT_VERSION = 1
+_HOUR = 3600.0
+#: Re-derive a story's cached norms when the document count grew by this factor.
+_NORM_DRIFT = 1.25
+_LINK_CANDIDATES = 8
+#: Member-level similarity is computed for this many of the most similar candidates.
+_MEMBER_CANDIDATES = 6
+_LINK_NAMES = 12
+
+
+def _timestamp(value: datetime | None) -> float | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def _share(keys: dict[str, float], counts: dict[str, int], size: int) -> float:
+    """IDF-weighted share of ``keys`` the story holds, full credit at half its articles."""
+    total = 0.0
+    shared = 0.0
+    for key, weight in keys.items():
+        total += weight
+        count = counts.get(key)
+        if count:
+            shared += weight * min(1.0, 2.0 * count / size)
+    return shared / total if total else 0.0
+
+
+def _year_conflict(numbers: dict[str, float], story: Story) -> float:
+    """1.0 when article and story both mention years and share none; 0.0 when either
+    mentions none; the unshared share of the article's years in between."""
+    if not story.years:
+        return 0.0
+    years = [n for n in numbers if is_year(n)]
+    if not years:
+        return 0.0
+    return sum(1 for year in years if year not in story.years) / len(years)
+
+
+class StoryClusterer:
+    """Assigns a stream of articles to stories. Not thread-safe: one writer at a time.
+
+    Raises :class:`~newsdesk.errors.ConfigError` for unknown ``method`` values or
+    coefficient vectors of the wrong length.
+    """
+
+    def __init__(self, options: ClusterOptions | None = None) -> None:
+        self.options = options or ClusterOptions()
+        if self.options.method not in ("learned", "threshold"):
+            raise ConfigError(f"unknown clustering method {self.options.method!r}")
+        self._coefficients = self.options.coefficients or COEFFICIENTS
+        self._title_coefficients = self.options.title_coefficients or TITLE_COEFFICIENTS
+        for vector in (self._coefficients, self._title_coefficients):
+            if len(vector) != len(FEATURES) + 1:
+                raise ConfigError(f"need {len(FEATURES) + 1} coefficients")
+        self._df: dict[str | None, DocumentFrequency] = {}
+        self._names_df = DocumentFrequency(prior=self.options.idf_prior)
+        self._stories: dict[str, Story] = {}
+        self._indexes: dict[str | None, InvertedIndex] = {}
+        self._names_index = InvertedIndex()
+        self._now: float | None = None
+        self._last_sweep: float | None = None
+
+    # -- public API --------------------------------------------------------------------
+
+    def add(self, view: ArticleView) -> Assignment:
+        """Assign ``view`` to a story (new or existing) and return where it went."""
+        article = self._prepare(view)
+        opts = self.options
+        scored = self._score_candidates(article)
+        best: Story | None = None
+        best_score = 0.0
+        if opts.method == "threshold":
+            join = opts.threshold
+        else:
+            join = opts.title_join_threshold if article.title_only else opts.join_threshold
+        bridging: list[tuple[float, Story]] = []
+        for score, story in scored:
+            active = self._is_active(story)
+            if active and score >= opts.merge_floor:
+                bridging.append((score, story))
+            if score >= (join if active else opts.revive_threshold) and score > best_score:
+                best, best_score = story, score
+        if best is None:
+            story = Story(article.id, article.language)
+            self._stories[story.id] = story
+            self._join(story, article)
+            links = self._link(story, article)
+            return Assignment(article.id, story.id, 0.0, True, links=links)
+        revived = not self._is_active(best)
+        self._join(best, article)
+        merged: list[str] = []
+        if opts.merge:
+            for _score, other in bridging:
+                if other is best or other.id not in self._stories:
+                    continue
+                if self._story_similarity(best, other) >= opts.merge_threshold:
+                    best = self._merge(best, other, merged)
+        links = self._link(best, article)
+        return Assignment(article.id, best.id, best_score, False, tuple(merged), revived, links)
+
+    def observe(self, view: ArticleView, story_id: str) -> list[tuple[str, tuple[float, ...]]]:
+        """Training hook: the features of every candidate, then put ``view`` in
+        ``story_id`` (creating it) whatever they say. Used by :mod:`.train`."""
+        article = self._prepare(view)
+        features = [(story.id, feats) for feats, story in self._features(article)]
+        story = self._stories.get(story_id)
+        if story is None:
+            story = Story(story_id, article.language)
+            self._stories[story_id] = story
+        self._join(story, article)
+        return features
+
+    def story(self, story_id: str) -> StoryState:
+        """The state of a live story. Raises KeyError when unknown or forgotten."""
+        story = self._stories[story_id]
+        return story.state("active" if self._is_active(story) else "dormant")
+
+    def stories(self) -> Iterator[StoryState]:
+        """States of every live (active or dormant) story, oldest first."""
+        for story in list(self._stories.values()):
+            yield story.state("active" if self._is_active(story) else "dormant")
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    def index_stats(self) -> dict[str, int]:
+        """Sizes of the live index (stories, keys, postings, DF vocabulary)."""
+        stories = keys = postings = 0
+        for index in [*self._indexes.values(), self._names_index]:
+            s, k, p = index.stats()
+            stories += s
+            keys += k
+            postings += p
+        vocabulary = sum(len(df.counts) for df in self._df.values()) + len(self._names_df.counts)
+        return {
+            "stories": len(self._stories),
+            "indexed": stories,
+            "keys": keys,
+            "postings": postings,
+            "vocabulary": vocabulary,
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as plain JSON-serialisable data (see :meth:`restore`)."""
+        return {
+            "version": _SNAPSHOT_VERSION,
+            "now": self._now,
+            "last_sweep": self._last_sweep,
+            "df": [[lang, df.documents, df.counts] for lang, df in self._df.items()],
+            "names_df": [self._names_df.documents, self._names_df.counts],
+            "stories": [story.to_dict() for story in self._stories.values()],
+        }
+
+    @classmethod
+    def restore(
+        cls, snapshot: dict[str, Any], options: ClusterOptions | None = None
+    ) -> StoryClusterer:
+        """A clusterer continuing from :meth:`snapshot`. Raises ValueError when the
+        snapshot is of another version or malformed."""
+        if snapshot.get("version") != _SNAPSHOT_VERSION:
+            raise ValueError(f"unsupported snapshot version {snapshot.get('version')!r}")
+        clusterer = cls(options)
+        try:
+            clusterer._now = snapshot["now"]
+            clusterer._last_sweep = snapshot["last_sweep"]
+            for lang, documents, counts in snapshot["df"]:
+                clusterer._df[lang] = DocumentFrequency(
+                    dict(counts), int(documents), prior=clusterer.options.idf_prior
+                )
+            documents, counts = snapshot["names_df"]
+            clusterer._names_df = DocumentFrequency(
+                dict(counts), int(documents), prior=clusterer.options.idf_prior
+            )
+            for data in snapshot["stories"]:
+                story = Story.from_dict(data)
+                clusterer._stories[story.id] = story
+                clusterer._reindex(story)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"malformed snapshot: {exc}") from exc
+        return clusterer
+
+    # -- steps -------------------------------------------------------------------------
+
+    def _prepare(self, view: ArticleView) -> PreparedArticle:
+        opts = self.options
+        time = _timestamp(view.published)
+        if time is not None and (self._now is None or time > self._now):
+            self._now = time
+        if time is None:
+            time = self._now
+        self._sweep()
+        feats = extract_features(
+            view.title,
+            view.text,
+            view.language,
+            title_weight=opts.title_weight,
+            lead_words=opts.lead_words,
+        )
+        df = self._df.get(view.language)
+        if df is None:
+            df = self._df[view.language] = DocumentFrequency(prior=self.options.idf_prior)
+        df.add(feats.terms)
+        self._names_df.add([*feats.names, *("#" + n for n in feats.numbers)])
+        idf = df.idf
+        vector = unit(sublinear(feats.terms))
+        weighted = {t: w * idf(t) for t, w in vector.items()}
+        length = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+        title_idf = {t: idf(t) for t in feats.title_terms}
+        title_length = math.sqrt(sum(v * v for v in title_idf.values())) or 1.0
+        heaviest = heapq.nlargest(MEMBER_TERMS, weighted, key=weighted.__getitem__)
+        names_idf = self._names_df.idf
+        idfs = {n: names_idf(n) for n in feats.names}
+        names = {n: idfs[n] * (1.0 + math.log(c)) for n, c in feats.names.items()}
+        salient = heapq.nlargest(SALIENT, names, key=names.__getitem__)
+        return PreparedArticle(
+            id=view.id,
+            title=view.title,
+            language=view.language,
+            time=time,
+            source=view.source,
+            country=view.country,
+            is_primary=view.is_primary,
+            unit=vector,
+            weighted={t: w * idf(t) / length for t, w in weighted.items()},
+            tfidf={t: weighted[t] / length for t in heaviest},
+            title_weighted={t: w * w / title_length for t, w in title_idf.items()},
+            names=names,
+            names_idf=idfs,
+            names_length=math.sqrt(sum(v * v for v in names.values())) or 1.0,
+            title_names={n: names[n] for n in feats.title_names if n in names},
+            salient={n: names[n] for n in salient},
+            numbers={n: names_idf("#" + n) for n in feats.numbers},
+            title_only=len(vector) <= len(feats.title_terms),
+        )
+
+    def _candidates(self, article: PreparedArticle) -> list[Story]:
+        opts = self.options
+        index = self._indexes.get(article.language)
+        if index is None:
+            return []
+        query = sorted(article.weighted.items(), key=lambda item: -item[1])[: opts.query_terms]
+        hits = index.lookup(query, max_posting=opts.max_posting)
+        ranked = sorted(hits.items(), key=lambda item: -item[1])[: opts.max_candidates]
+        return [self._stories[story_id] for story_id, _ in ranked]
+
+    def _features(self, article: PreparedArticle) -> list[tuple[tuple[float, ...], Story]]:
+        stories = self._candidates(article)
+        if not stories:
+            return []
+        df = self._df[article.language]
+        raw: list[tuple[float, float, float, float, float, float, float, float, float, Story]] = []
+        for story in stories:
+            if df.documents > story.norm_documents * _NORM_DRIFT + 10:
+                self._refresh(story)
+            centroid = story.centroid
+            cosine = sum(w * centroid.get(t, 0.0) for t, w in article.weighted.items())
+            cosine /= story.norm
+            titles = story.titles
+            title_cosine = sum(w * titles.get(t, 0.0) for t, w in article.title_weighted.items())
+            title_cosine /= story.title_norm
+            names = _share(article.names, story.names, story.size)
+            numbers = _share(article.numbers, story.numbers, story.size)
+            title_names = _share(article.title_names, story.names, story.size)
+            counts = story.names
+            dot = mass = 0.0
+            for name, weight in article.names.items():
+                count = counts.get(name)
+                if count:
+                    idf = article.names_idf[name]
+                    mass += idf * count
+                    dot += weight * idf * count
+            names_cosine = dot / (article.names_length * story.names_norm)
+            story_names = mass / story.names_mass
+            salient = _share(article.salient, story.names, story.size)
+            held = sum(w for n, w in story.salient if n in article.names)
+            story_salient = held / (sum(w for _n, w in story.salient) or 1.0)
+            raw.append(
+                (
+                    cosine,
+                    title_cosine,
+                    names,
+                    numbers,
+                    title_names,
+                    names_cosine,
+                    story_names,
+                    salient,
+                    story_salient,
+                    story,
+                )
+            )
+        cosines = sorted((r[0] for r in raw), reverse=True)
+        closest: dict[str, float] = {}
+        for row in sorted(raw, key=lambda r: -r[0])[:_MEMBER_CANDIDATES]:
+            closest[row[-1].id] = row[-1].closest_member(article.tfidf)
+        out: list[tuple[tuple[float, ...], Story]] = []
+        title_only = 1.0 if article.title_only else 0.0
+        for row in raw:
+            cosine, title_cosine, names, numbers, title_names, names_cos, story_names = row[:7]
+            salient, story_salient, story = row[7:]
+            other = cosines[1] if cosine == cosines[0] and len(cosines) > 1 else cosines[0]
+            if len(cosines) == 1:
+                other = 0.0
+            has_time = False
+            gap = 0.0
+            if article.time is not None and story.last_update is not None:
+                has_time = True
+                gap = abs(article.time - story.last_update) / _HOUR
+            features = (
+                cosine,
+                title_cosine,
+                names,
+                numbers,
+                cosine / (1.0 + gap) if has_time else 0.0,
+                cosine / (1.0 + gap / 24.0) if has_time else 0.0,
+                math.log1p(story.size),
+                title_only,
+                cosine * title_only,
+                cosine - other,
+                title_names,
+                names_cos,
+                story_names,
+                salient,
+                story_salient,
+                closest.get(story.id, 0.0),
+                _year_conflict(article.numbers, story),
+            )
+            out.append((features, story))
+        return out
+
+    def _score_candidates(self, article: PreparedArticle) -> list[tuple[float, Story]]:
+        features = self._features(article)
+        if self.options.method == "threshold":
+            return [(f[0], story) for f, story in features]
+        weights = self._title_coefficients if article.title_only else self._coefficients
+        return [(probability(f, weights), story) for f, story in features]
+
+    def _is_active(self, story: Story) -> bool:
+        if self._now is None or story.last_update is None:
+            return True
+        return story.last_update >= self._now - self.options.window_hours * _HOUR
+
+    def _join(self, story: Story, article: PreparedArticle) -> None:
+        title_terms = frozenset(t for t in article.title_weighted)
+        story.add(article, title_terms=title_terms)
+        story.headlines.append(
+            Headline(0.0, article.is_primary, article.id, article.title, article.tfidf)
+        )
+        self._refresh(story)
+        self._reindex(story)
+
+    def _refresh(self, story: Story) -> None:
+        df = self._df.setdefault(story.language, DocumentFrequency(prior=self.options.idf_prior))
+        story.refresh(
+            df.idf,
+            self._names_df.idf,
+            df.documents,
+            max_terms=self.options.centroid_terms,
+            headlines=self.options.headline_candidates,
+            index_terms=self.options.index_terms,
+            name_keys=_LINK_NAMES,
+        )
+
+    def _reindex(self, story: Story) -> None:
+        index = self._indexes.get(story.language)
+        if index is None:
+            index = self._indexes[story.language] = InvertedIndex()
+        index.set_keys(story.id, story.keys)
+        if self.options.cross_lingual:
+            self._names_index.set_keys(story.id, story.name_keys)
+
+    def _story_similarity(self, a: Story, b: Story) -> float:
+        idf = self._df[a.language].idf
+        small, large = (a, b) if len(a.centroid) <= len(b.centroid) else (b, a)
+        dot = 0.0
+        for term, weight in small.centroid.items():
+            other = large.centroid.get(term)
+            if other is not None:
+                dot += weight * other * idf(term) ** 2
+        return dot / (a.norm * b.norm)
+
+    def _merge(self, a: Story, b: Story, merged: list[str]) -> Story:
+        keep, gone = (a, b) if (a.size, -len(a.id)) >= (b.size, -len(b.id)) else (b, a)
+        keep.absorb(gone)
+        self._forget(gone)
+        self._refresh(keep)
+        self._reindex(keep)
+        merged.append(gone.id)
+        return keep
+
+    def _forget(self, story: Story) -> None:
+        self._stories.pop(story.id, None)
+        index = self._indexes.get(story.language)
+        if index is not None:
+            index.remove(story.id)
+        self._names_index.remove(story.id)
+
+    def _sweep(self) -> None:
+        """Forget stories past window + dormancy; runs every eighth of a window."""
+        now = self._now
+        if now is None:
+            return
+        opts = self.options
+        if self._last_sweep is not None and now - self._last_sweep < opts.window_hours * _HOUR / 8:
+            return
+        self._last_sweep = now
+        horizon = now - (opts.window_hours + opts.dormant_hours) * _HOUR
+        for story in list(self._stories.values()):
+            if story.last_update is None:
+                story.touch(now)
+            elif story.last_update < horizon:
+                self._forget(story)
+
+    def _link(self, story: Story, article: PreparedArticle) -> tuple[CrossLink, ...]:
+        """Cross-lingual links of ``story`` made clear by ``article``'s names/numbers."""
+        opts = self.options
+        if not opts.cross_lingual or len(article.names) + len(article.numbers) < 2:
+            return ()
+        keys = [*article.names.items(), *(("#" + n, w) for n, w in article.numbers.items())]
+        hits = self._names_index.lookup(keys, max_posting=opts.max_posting)
+        foreign = [
+            (weight, sid)
+            for sid, weight in hits.items()
+            if sid in self._stories and self._stories[sid].language != story.language
+        ]
+        foreign.sort(reverse=True)
+        made: list[CrossLink] = []
+        for _weight, sid in foreign[:_LINK_CANDIDATES]:
+            other = self._stories[sid]
+            names = _share(article.names, other.names, other.size)
+            numbers = _share(article.numbers, other.numbers, other.size)
+            shared = sum(1 for n in article.names if n in other.names)
+            if shared < 2:
+                continue
+            confidence = 0.7 * names + 0.3 * numbers if article.numbers else names
+            if confidence < opts.link_threshold:
+                continue
+            confidence = round(confidence, 4)
+            if sid not in story.links or story.links[sid].confidence < confidence:
+                link = CrossLink(sid, other.language, confidence)
+                story.links[sid] = link
+                other.links[story.id] = CrossLink(story.id, story.language, confidence)
+                made.append(link)
+        return tuple(made)

@@ -1,0 +1,332 @@
+"""The mutable state of one live story: centroids, counters, headline candidates.
+
+Internal to :mod:`newsdesk.stories.cluster`; the outside world sees
+:class:`~newsdesk.stories.model.StoryState` snapshots. Times are POSIX seconds (floats)
+so the state serialises to plain JSON.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from newsdesk.stories.model import CrossLink, StoryState
+
+__all__ = ["Headline", "PreparedArticle", "Story"]
+
+#: How much a primary source's headline is preferred over a more central one.
+PRIMARY_BONUS = 0.15
+#: How many of a story's (or an article's) heaviest names count as its salient ones.
+SALIENT = 3
+#: A story keeps the TF-IDF vectors of its latest MEMBERS articles, MEMBER_TERMS terms each.
+MEMBERS = 8
+MEMBER_TERMS = 40
+
+Idf = Callable[[str], float]
+
+
+@dataclass(slots=True)
+class PreparedArticle:
+    """An article turned into vectors (computed once per :meth:`StoryClusterer.add`)."""
+
+    id: str
+    title: str
+    language: str | None
+    time: float | None
+    source: str | None
+    country: str | None
+    is_primary: bool
+    unit: dict[str, float]  # sublinear term weights, unit length (no IDF)
+    tfidf: dict[str, float]  # TF-IDF weights, unit length, heaviest MEMBER_TERMS only
+    weighted: dict[str, float]  # unit x idf^2 / |unit x idf|: dot with a centroid = cosine
+    title_weighted: dict[str, float]  # same for the binary title terms
+    names: dict[str, float]  # name -> idf x (1 + ln mentions)
+    names_idf: dict[str, float]  # name -> idf
+    names_length: float  # Euclidean length of ``names``
+    title_names: dict[str, float]  # names of the title -> weight
+    salient: dict[str, float]  # the article's SALIENT heaviest names -> weight
+    numbers: dict[str, float]  # number -> idf
+    title_only: bool
+
+
+@dataclass(slots=True)
+class Headline:
+    """A headline candidate: its centrality score, primary flag and TF-IDF vector."""
+
+    score: float
+    is_primary: bool
+    article_id: str
+    title: str
+    vector: dict[str, float]
+
+    def key(self) -> float:
+        return self.score + (PRIMARY_BONUS if self.is_primary else 0.0)
+
+
+def is_year(number: str) -> bool:
+    """A four-digit number that reads as a year of the news era (1900-2099)."""
+    return len(number) == 4 and number[:2] in ("19", "20") and number.isdigit()
+
+
+def _utc(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+def _add_into(target: dict[str, Any], source: dict[str, Any]) -> None:
+    for key, value in source.items():
+        target[key] = target.get(key, 0) + value
+
+
+class Story:
+    """One story's state. ``norm``/``title_norm`` cache the IDF-weighted centroid lengths."""
+
+    __slots__ = (
+        "centroid",
+        "countries",
+        "first_seen",
+        "headlines",
+        "id",
+        "keys",
+        "language",
+        "last_update",
+        "links",
+        "members",
+        "name_keys",
+        "names",
+        "names_mass",
+        "names_norm",
+        "norm",
+        "norm_documents",
+        "numbers",
+        "outlets",
+        "salient",
+        "size",
+        "title_norm",
+        "titles",
+        "years",
+    )
+
+    def __init__(self, story_id: str, language: str | None) -> None:
+        self.id = story_id
+        self.language = language
+        self.centroid: dict[str, float] = {}
+        self.titles: dict[str, float] = {}
+        self.names: dict[str, int] = {}
+        self.numbers: dict[str, int] = {}
+        self.size = 0
+        self.first_seen: float | None = None
+        self.last_update: float | None = None
+        self.outlets: set[str] = set()
+        self.countries: set[str] = set()
+        self.headlines: list[Headline] = []
+        self.links: dict[str, CrossLink] = {}
+        self.members: list[dict[str, float]] = []
+        self.years: frozenset[str] = frozenset()
+        self.keys: list[str] = []
+        self.name_keys: list[str] = []
+        self.norm = 1.0
+        self.names_norm = 1.0
+        self.names_mass = 1.0
+        self.salient: list[tuple[str, float]] = []
+        self.title_norm = 1.0
+        self.norm_documents = 0
+
+    # -- updates -----------------------------------------------------------------------
+
+    def add(self, article: PreparedArticle, *, title_terms: frozenset[str]) -> None:
+        """Fold ``article`` into the counters (centroids, names, times, outlets)."""
+        _add_into(self.centroid, article.unit)
+        for term in title_terms:
+            self.titles[term] = self.titles.get(term, 0.0) + 1.0
+        for name in article.names:
+            self.names[name] = self.names.get(name, 0) + 1
+        for number in article.numbers:
+            self.numbers[number] = self.numbers.get(number, 0) + 1
+        self.size += 1
+        self.members.append(article.tfidf)
+        del self.members[:-MEMBERS]
+        self.touch(article.time)
+        if article.source:
+            self.outlets.add(article.source)
+        if article.country:
+            self.countries.add(article.country)
+
+    def touch(self, time: float | None) -> None:
+        if time is None:
+            return
+        if self.first_seen is None or time < self.first_seen:
+            self.first_seen = time
+        if self.last_update is None or time > self.last_update:
+            self.last_update = time
+
+    def absorb(self, other: Story) -> None:
+        """Merge ``other`` into this story (``other`` is then discarded)."""
+        _add_into(self.centroid, other.centroid)
+        _add_into(self.titles, other.titles)
+        _add_into(self.names, other.names)
+        _add_into(self.numbers, other.numbers)
+        self.size += other.size
+        self.touch(other.first_seen)
+        self.touch(other.last_update)
+        self.outlets |= other.outlets
+        self.countries |= other.countries
+        self.headlines.extend(other.headlines)
+        self.members.extend(other.members)
+        del self.members[:-MEMBERS]
+        for story_id, link in other.links.items():
+            if story_id != self.id and (
+                story_id not in self.links or self.links[story_id].confidence < link.confidence
+            ):
+                self.links[story_id] = link
+
+    def refresh(
+        self,
+        idf: Idf,
+        names_idf: Idf,
+        documents: int,
+        *,
+        max_terms: int,
+        headlines: int,
+        index_terms: int,
+        name_keys: int,
+    ) -> None:
+        """Prune the centroid, recompute cached norms and index keys, re-rank headlines.
+
+        Runs once per join (and when the document frequencies have drifted): each term's
+        IDF is computed once here, which is most of the per-article cost.
+        """
+        idfs = {t: idf(t) for t in self.centroid}
+        weighted = {t: w * idfs[t] for t, w in self.centroid.items()}
+        if len(weighted) > max_terms * 3 // 2:
+            keep = heapq.nlargest(max_terms, weighted, key=weighted.__getitem__)
+            self.centroid = {t: self.centroid[t] for t in keep}
+            weighted = {t: weighted[t] for t in keep}
+        self.norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+        self.keys = heapq.nlargest(index_terms, weighted, key=weighted.__getitem__)
+        title_mass = 0.0
+        for term, count in self.titles.items():
+            value = count * (idfs[term] if term in idfs else idf(term))
+            title_mass += value * value
+        self.title_norm = math.sqrt(title_mass) or 1.0
+        names = {n: c * names_idf(n) for n, c in self.names.items()}
+        self.names_norm = math.sqrt(sum(v * v for v in names.values())) or 1.0
+        self.names_mass = sum(names.values()) or 1.0
+        top = heapq.nlargest(SALIENT, names, key=names.__getitem__)
+        self.salient = [(n, names[n]) for n in top]
+        names.update({"#" + n: c * names_idf("#" + n) for n, c in self.numbers.items()})
+        self.name_keys = heapq.nlargest(name_keys, names, key=names.__getitem__)
+        self.norm_documents = documents
+        self.years = frozenset(n for n in self.numbers if is_year(n))
+        centroid = self.centroid
+        for headline in self.headlines:
+            dot = 0.0
+            for term, value in headline.vector.items():
+                c = centroid.get(term)
+                if c is not None:
+                    dot += value * c * idfs[term]
+            headline.score = dot / self.norm
+        self.headlines.sort(key=Headline.key, reverse=True)
+        del self.headlines[headlines:]
+
+    def closest_member(self, tfidf: dict[str, float]) -> float:
+        """The highest TF-IDF cosine of an article with the story's latest members."""
+        best = 0.0
+        for member in self.members:
+            if len(member) < len(tfidf):
+                dot = sum(w * tfidf.get(t, 0.0) for t, w in member.items())
+            else:
+                dot = sum(w * member.get(t, 0.0) for t, w in tfidf.items())
+            best = max(best, dot)
+        return best
+
+    # -- views -------------------------------------------------------------------------
+
+    def state(self, status: str) -> StoryState:
+        best = max(self.headlines, key=Headline.key)
+        languages = {self.language} | {link.language for link in self.links.values()}
+        return StoryState(
+            id=self.id,
+            headline=best.title,
+            headline_article_id=best.article_id,
+            size=self.size,
+            first_seen=_utc(self.first_seen),
+            last_update=_utc(self.last_update),
+            language=self.language,
+            outlets=tuple(sorted(self.outlets)),
+            countries=tuple(sorted(self.countries)),
+            languages=tuple(sorted(lang for lang in languages if lang is not None)),
+            links=tuple(sorted(self.links.values(), key=lambda link: -link.confidence)),
+            status=status,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-serialisable state."""
+        return {
+            "id": self.id,
+            "language": self.language,
+            "centroid": self.centroid,
+            "titles": self.titles,
+            "names": self.names,
+            "numbers": self.numbers,
+            "size": self.size,
+            "first_seen": self.first_seen,
+            "last_update": self.last_update,
+            "outlets": sorted(self.outlets),
+            "countries": sorted(self.countries),
+            "headlines": [
+                [h.score, h.is_primary, h.article_id, h.title, h.vector] for h in self.headlines
+            ],
+            "members": self.members,
+            "cache": [
+                self.norm,
+                self.title_norm,
+                self.names_norm,
+                self.names_mass,
+                self.norm_documents,
+                self.salient,
+                self.keys,
+                self.name_keys,
+            ],
+            "links": [
+                [link.story_id, link.language, link.confidence] for link in self.links.values()
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Story:
+        """The inverse of :meth:`to_dict`. Raises KeyError/TypeError on malformed data."""
+        story = cls(str(data["id"]), data["language"])
+        story.centroid = {str(k): float(v) for k, v in data["centroid"].items()}
+        story.titles = {str(k): float(v) for k, v in data["titles"].items()}
+        story.names = {str(k): int(v) for k, v in data["names"].items()}
+        story.numbers = {str(k): int(v) for k, v in data["numbers"].items()}
+        story.size = int(data["size"])
+        story.first_seen = data["first_seen"]
+        story.last_update = data["last_update"]
+        story.outlets = set(data["outlets"])
+        story.countries = set(data["countries"])
+        story.headlines = [
+            Headline(float(s), bool(p), str(a), str(t), {str(k): float(v) for k, v in u.items()})
+            for s, p, a, t, u in data["headlines"]
+        ]
+        story.members = [{str(k): float(v) for k, v in m.items()} for m in data["members"]]
+        norm, title_norm, names_norm, names_mass, documents, salient, keys, name_keys = data[
+            "cache"
+        ]
+        story.norm = float(norm)
+        story.title_norm = float(title_norm)
+        story.names_norm = float(names_norm)
+        story.names_mass = float(names_mass)
+        story.norm_documents = int(documents)
+        story.salient = [(str(n), float(w)) for n, w in salient]
+        story.keys = [str(k) for k in keys]
+        story.name_keys = [str(k) for k in name_keys]
+        story.years = frozenset(n for n in story.numbers if is_year(n))
+        story.links = {
+            str(sid): CrossLink(str(sid), lang, float(conf)) for sid, lang, conf in data["links"]
+        }
+        return story

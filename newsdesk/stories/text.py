@@ -1,0 +1,234 @@
+"""Text -> terms, entities and numbers, without any NLP model.
+
+Terms are casefolded word tokens minus stopwords, lightly stemmed in English (plural
+``s``, possessive ``'s``); runs of CJK characters become character bigrams. Entities are
+capitalised words that are not stopwords (names, places, organisations) and numbers are
+digit tokens with separators removed: both are language-independent keys used for the
+entity similarity and for cross-lingual links.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+__all__ = ["STOPWORDS", "TextFeatures", "extract_features", "stem", "tokenize"]
+
+_STOP_EN = """
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it
+its itself just me more most my myself no nor not now of off on once only or other our ours
+out over own same she should so some such than that the their theirs them then there these
+they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours yourself said says say new news told tells one
+two three first last year years day days week weeks today yesterday tomorrow monday tuesday
+wednesday thursday friday saturday sunday may might must shall us mr mrs ms like get got
+make made according via per amid over since still just also says report reports reported
+"""
+_STOP_DE = """
+der die das den dem des ein eine einer eines einem einen und oder aber nicht ist sind war
+waren wird werden wurde wurden hat haben hatte mit von zu zum zur im in am an auf aus bei
+für fur über uber unter nach vor sich auch als wie wenn dass so es er sie wir ihr ich du man
+noch nur schon mehr sehr um bis durch gegen ohne seit heute gestern
+"""
+_STOP_FR = """
+le la les un une des du de d l et ou mais ne pas est sont était été être a ont avait avec
+pour par sur dans en au aux ce cette ces se sa son ses leur leurs il elle ils elles nous vous
+je tu on qui que quoi dont où ou plus très tout tous selon après avant depuis aujourd hui hier
+"""
+_STOP_ES = """
+el la los las un una unos unas y o pero no es son era fue ser ha han había con por para en
+de del al a se su sus lo le les que quien como más muy ya este esta estos estas ese esa hoy
+ayer según tras sobre entre desde
+"""
+_STOP_IT = """
+il lo la i gli le un una uno e o ma non è sono era stato essere ha hanno aveva con per da
+di del della dei delle in nel nella su sul che chi come più molto anche questo questa oggi
+ieri secondo dopo
+"""
+_STOP_PT = """
+o a os as um uma uns umas e ou mas não é são era foi ser tem têm com por para em no na nos
+nas de do da dos das ao se seu sua que quem como mais muito já este esta hoje ontem segundo
+após
+"""
+_STOP_NL = """
+de het een en of maar niet is zijn was waren wordt worden heeft hebben had met van voor op
+in aan bij uit over onder naar dat die dit deze er hij zij wij ik je ze ook als nog wel
+vandaag gisteren
+"""
+
+#: Stopwords by ISO 639-1 code; ``None`` (unknown language) uses their union.
+STOPWORDS: dict[str | None, frozenset[str]] = {
+    "en": frozenset(_STOP_EN.split()),
+    "de": frozenset(_STOP_DE.split()),
+    "fr": frozenset(_STOP_FR.split()),
+    "es": frozenset(_STOP_ES.split()),
+    "it": frozenset(_STOP_IT.split()),
+    "pt": frozenset(_STOP_PT.split()),
+    "nl": frozenset(_STOP_NL.split()),
+}
+_ALL_STOP = frozenset().union(*STOPWORDS.values())
+STOPWORDS[None] = _ALL_STOP
+
+_WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
+_SENTENCE_END = frozenset('.!?:;"“”«»|—–(')
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_TITLE_CASE_SHARE = 0.6
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+
+
+def _number(token: str) -> str:
+    """A number key: thousands separators dropped (``1,000`` -> ``1000``), a decimal comma
+    read as a point (``7,1`` -> ``7.1``, so it matches ``7.1``)."""
+    token = token.replace("’", "").replace("'", "")
+    if _THOUSANDS.match(token):
+        return token.replace(",", "")
+    return token.replace(",", ".")
+
+
+def stem(word: str, language: str | None) -> str:
+    """A light stem: English plural ``s``/``ies`` and possessive ``'s`` removed."""
+    if language not in ("en", None):
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _fold(word: str) -> str:
+    """Casefolded, without apostrophes, accents kept."""
+    return word.casefold().replace("’", "'").replace("'s", "").replace("'", "")
+
+
+def _cjk_bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def tokenize(text: str, language: str | None = None) -> list[str]:
+    """Content terms of ``text`` in order: casefolded, stopwords dropped, lightly stemmed.
+
+    Digit tokens keep their digits only (``1,000`` -> ``1000``); CJK runs become
+    character bigrams. Never raises; empty text gives ``[]``.
+    """
+    stop = STOPWORDS.get(language, _ALL_STOP)
+    terms: list[str] = []
+    for match in _WORD.finditer(text):
+        token = match.group()
+        if _CJK.search(token):
+            for run in _CJK.findall(token):
+                terms.extend(_cjk_bigrams(run))
+            continue
+        if token[0].isdigit():
+            terms.append(_number(token))
+            continue
+        word = _fold(token)
+        if len(word) < 2 or word in stop:
+            continue
+        terms.append(stem(word, language))
+    return terms
+
+
+def _ascii_key(word: str) -> str:
+    """A language-independent key for a name: casefolded, accents stripped."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _is_title_case(text: str) -> bool:
+    words = [m.group() for m in _WORD.finditer(text) if m.group()[0].isalpha()]
+    long_words = [w for w in words if len(w) > 3]
+    if len(long_words) < 3:
+        return False
+    upper = sum(1 for w in long_words if w[0].isupper())
+    return upper / len(long_words) >= _TITLE_CASE_SHARE
+
+
+def _names_and_numbers(
+    text: str,
+    language: str | None,
+    names: Counter[str],
+    numbers: set[str],
+    *,
+    weight: int = 1,
+    headline: bool = False,
+) -> None:
+    stop = _ALL_STOP
+    title_case = headline and _is_title_case(text)
+    previous_end = -1
+    for match in _WORD.finditer(text):
+        token = match.group()
+        start = match.start()
+        if token[0].isdigit():
+            digits = _number(token)
+            if len(digits) >= 2:
+                numbers.add(digits)
+            previous_end = match.end()
+            continue
+        if not token[0].isupper() or _CJK.search(token):
+            previous_end = match.end()
+            continue
+        sentence_start = previous_end < 0 or not _SENTENCE_END.isdisjoint(text[previous_end:start])
+        previous_end = match.end()
+        word = _fold(token)
+        if len(word) < 2 or word in stop:
+            continue
+        if title_case and token.istitle() and word in STOPWORDS.get(language, stop):
+            continue
+        if sentence_start and token.istitle() and len(word) < 3:
+            continue
+        names[stem(_ascii_key(word), language)] += weight
+
+
+@dataclass(frozen=True, slots=True)
+class TextFeatures:
+    """The terms of one article (title counts weighted), its title terms, names, numbers."""
+
+    terms: dict[str, float]
+    title_terms: frozenset[str]
+    names: dict[str, int]  # name -> mentions (title mentions count double)
+    numbers: frozenset[str]
+    title_names: frozenset[str] = frozenset()
+
+
+def extract_features(
+    title: str, text: str, language: str | None, *, title_weight: float, lead_words: int
+) -> TextFeatures:
+    """Weighted term counts (title counts times ``title_weight`` plus the first
+    ``lead_words`` words of ``text``), title terms, names and numbers of an article."""
+    title_tokens = tokenize(title, language)
+    lead = text
+    if lead_words > 0 and text:
+        # Cut by characters first so a huge body never gets tokenised whole.
+        lead = " ".join(text[: lead_words * 12].split()[:lead_words])
+    elif lead_words <= 0:
+        lead = ""
+    # A body that repeats the title (ECB+ does) would double-count it.
+    if title and lead.startswith(title[:40]):
+        lead = lead[len(title) :]
+    lead_tokens = tokenize(lead, language)
+    counts: dict[str, float] = {}
+    for token in title_tokens:
+        counts[token] = counts.get(token, 0.0) + title_weight
+    for token in lead_tokens:
+        counts[token] = counts.get(token, 0.0) + 1.0
+    names: Counter[str] = Counter()
+    numbers: set[str] = set()
+    _names_and_numbers(title, language, names, numbers, weight=2, headline=True)
+    title_names = frozenset(names)
+    _names_and_numbers(lead, language, names, numbers)
+    return TextFeatures(
+        terms=counts,
+        title_terms=frozenset(title_tokens),
+        names=dict(names),
+        numbers=frozenset(numbers),
+        title_names=title_names,
+    )

@@ -1,0 +1,138 @@
+"""Re-derive the learned coefficients from labelled JSONL sets, and check them on halves.
+
+Run: ``python -m newsdesk.stories.train PATH [PATH ...]`` (the story-clusters DEV files).
+
+Pairs come from a teacher-forced stream (:meth:`StoryClusterer.observe`): each article
+is scored against the candidates the index returns, labelled 1 for its gold story and 0
+for the others, and then put in its gold story. Each set is split in two halves by group
+(ECB+ topic parity; UCI first/second half of the dates): the model fitted on one half is
+scored on the other, then the final model is fitted on everything. Prints the
+coefficients to paste into :data:`newsdesk.stories.learned.COEFFICIENTS`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from newsdesk.stories.cluster import StoryClusterer
+from newsdesk.stories.evaluate import LabelledArticle, evaluate_articles, load_jsonl
+from newsdesk.stories.learned import FEATURES, fit_logistic
+from newsdesk.stories.model import ClusterOptions
+
+__all__ = ["collect_pairs", "halves", "main"]
+
+
+#: Only each article's most similar candidates (by cosine) are used: the model has to
+#: tell apart the look-alike stories, not the unrelated ones the index also returns.
+HARD_CANDIDATES = 3
+
+
+def collect_pairs(
+    articles: Sequence[LabelledArticle],
+    options: ClusterOptions | None = None,
+    *,
+    top: int = HARD_CANDIDATES,
+) -> tuple[list[tuple[float, ...]], list[int]]:
+    """Feature vectors and labels of the (article, candidate story) pairs of the stream:
+    for each article its ``top`` candidates by cosine."""
+    clusterer = StoryClusterer(options)
+    samples: list[tuple[float, ...]] = []
+    labels: list[int] = []
+    for article in articles:
+        candidates = clusterer.observe(article.view, article.cluster)
+        candidates.sort(key=lambda item: -item[1][0])
+        for story_id, features in candidates[:top]:
+            samples.append(features)
+            labels.append(1 if story_id == article.cluster else 0)
+    return samples, labels
+
+
+def halves(
+    articles: Sequence[LabelledArticle],
+) -> tuple[list[LabelledArticle], list[LabelledArticle]]:
+    """Two halves by group: numeric groups (topics) by parity, others (dates) by order."""
+    groups = sorted({a.group for a in articles})
+    if all(g.isdigit() for g in groups):
+        first = {g for g in groups if int(g) % 2 == 1}
+    else:
+        first = set(groups[: len(groups) // 2])
+    return (
+        [a for a in articles if a.group in first],
+        [a for a in articles if a.group not in first],
+    )
+
+
+_TITLE_ONLY = FEATURES.index("title_only")
+
+
+def _fit(sets: Sequence[Sequence[LabelledArticle]], options: ClusterOptions) -> ClusterOptions:
+    """``options`` with both coefficient vectors fitted on ``sets``: one on the pairs of
+    articles with text, one on those of headline-only articles (each keeps the current
+    default when its kind is absent)."""
+    groups: dict[bool, tuple[list[tuple[float, ...]], list[int]]] = {
+        False: ([], []),
+        True: ([], []),
+    }
+    for articles in sets:
+        x, y = collect_pairs(articles, options)
+        for features, label in zip(x, y, strict=True):
+            samples, labels = groups[features[_TITLE_ONLY] == 1.0]
+            samples.append(features)
+            labels.append(label)
+    fitted = options
+    text_samples, text_labels = groups[False]
+    if text_samples:
+        fitted = replace(fitted, coefficients=fit_logistic(text_samples, text_labels))
+    title_samples, title_labels = groups[True]
+    if title_samples:
+        fitted = replace(fitted, title_coefficients=fit_logistic(title_samples, title_labels))
+    return fitted
+
+
+def _show(name: str, coefficients: Sequence[float]) -> str:
+    pairs = ", ".join(f"{f}={v:.4f}" for f, v in zip(FEATURES, coefficients, strict=False))
+    values = ", ".join(f"{c + 0.0:.4f}" for c in coefficients)
+    return f"  {pairs}, bias={coefficients[-1]:.4f}\n{name} = ({values})"
+
+
+def _line(name: str, articles: Sequence[LabelledArticle], options: ClusterOptions) -> str:
+    r = evaluate_articles(articles, options=options)
+    return (
+        f"  {name:<28} pairwise F1 {r.pairwise_f1:.4f} (P {r.pairwise_precision:.3f} "
+        f"R {r.pairwise_recall:.3f})  BCubed F1 {r.bcubed_f1:.4f}  stories {r.stories}  "
+        f"{r.articles_per_second:.0f}/s"
+    )
+
+
+def main(argv: Sequence[str] | None = None, options: ClusterOptions | None = None) -> int:
+    """Fit on the files named in ``argv`` and print half-by-half checks and coefficients."""
+    paths = [Path(p) for p in (sys.argv[1:] if argv is None else argv)]
+    if not paths:
+        print(__doc__)
+        return 2
+    base = options or ClusterOptions()
+    sets = [load_jsonl(path) for path in paths]
+    split = [halves(articles) for articles in sets]
+    for fit_index, other_index in ((0, 1), (1, 0)):
+        checked = _fit([pair[fit_index] for pair in split], base)
+        label = "AB"[fit_index]
+        print(f"fitted on halves {label}, scored on the other half and on its own half:")
+        for path, pair in zip(paths, split, strict=True):
+            print(_line(f"{path.stem} {'AB'[other_index]} (held out)", pair[other_index], checked))
+            print(_line(f"{path.stem} {label} (fitted)", pair[fit_index], checked))
+    final = _fit(sets, base)
+    print("fitted on everything:")
+    for path, articles in zip(paths, sets, strict=True):
+        print(_line(path.stem, articles, final))
+    if final.coefficients:
+        print(_show("COEFFICIENTS", final.coefficients))
+    if final.title_coefficients:
+        print(_show("TITLE_COEFFICIENTS", final.title_coefficients))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Incremental document frequencies and the sparse-vector arithmetic of the clusterer.
+
+Vectors are ``dict[str, float]`` of raw (sublinear) term weights; IDF is applied at
+comparison time from the current document frequencies, so a story's centroid never has to
+be recomputed when the frequencies move.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+__all__ = ["DocumentFrequency", "sublinear", "unit"]
+
+
+class DocumentFrequency:
+    """Document frequencies kept as documents arrive: ``add`` then ``idf``.
+
+    ``idf(t) = ln((N + prior + 1) / (df(t) + 0.5))``. ``prior`` counts imaginary documents
+    holding none of the terms, so that a cold start (a fresh install, the first articles
+    of a new language) does not give the words two articles share the lowest weight; it
+    fades as real documents arrive. Memory grows with the vocabulary, not with the number
+    of documents.
+    """
+
+    __slots__ = ("counts", "documents", "prior")
+
+    def __init__(
+        self, counts: dict[str, int] | None = None, documents: int = 0, *, prior: int = 0
+    ) -> None:
+        self.counts: dict[str, int] = counts if counts is not None else {}
+        self.documents = documents
+        self.prior = prior
+
+    def add(self, terms: Iterable[str]) -> None:
+        """Count one document holding ``terms`` (each distinct term once)."""
+        counts = self.counts
+        for term in set(terms):
+            counts[term] = counts.get(term, 0) + 1
+        self.documents += 1
+
+    def idf(self, term: str) -> float:
+        return math.log((self.documents + self.prior + 1) / (self.counts.get(term, 0) + 0.5))
+
+    def df(self, term: str) -> int:
+        return self.counts.get(term, 0)
+
+
+def sublinear(counts: Mapping[str, float]) -> dict[str, float]:
+    """``1 + ln(c)`` for counts of at least 1, the count itself below (weighted tokens)."""
+    return {t: (1.0 + math.log(c)) if c >= 1.0 else c for t, c in counts.items()}
+
+
+def unit(vector: Mapping[str, float]) -> dict[str, float]:
+    """``vector`` scaled to Euclidean length 1 (empty stays empty)."""
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    if norm == 0.0:
+        return {}
+    return {t: v / norm for t, v in vector.items()}

@@ -1,0 +1,186 @@
+"""StoryClusterer: joining, new stories, languages, lifecycle, merges, links, snapshots."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsdesk.errors import ConfigError
+from newsdesk.stories import ArticleView, ClusterOptions, StoryClusterer
+
+T0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
+
+QUAKE_1 = ArticleView(
+    "q1",
+    "Earthquake of magnitude 7.1 strikes off Hokkaido, Japan",
+    "A powerful earthquake of magnitude 7.1 struck off the coast of Hokkaido on Sunday, "
+    "the Japan Meteorological Agency said. A tsunami warning was issued for Hokkaido.",
+    T0,
+    "en",
+    "nhk.or.jp",
+    "JP",
+)
+QUAKE_2 = ArticleView(
+    "q2",
+    "Japan: 7.1 quake hits Hokkaido, tsunami warning issued",
+    "The Japan Meteorological Agency issued a tsunami warning after a magnitude 7.1 "
+    "earthquake hit Hokkaido.",
+    T0 + timedelta(minutes=20),
+    "en",
+    "bbc.co.uk",
+    "GB",
+    is_primary=True,
+)
+IPAD = ArticleView(
+    "i1",
+    "Apple unveils new iPad Pro with M5 chip",
+    "Apple on Sunday unveiled a new iPad Pro powered by its M5 chip, from $999.",
+    T0 + timedelta(minutes=30),
+    "en",
+    "theverge.com",
+    "US",
+)
+QUAKE_DE = ArticleView(
+    "d1",
+    "Erdbeben der Stärke 7,1 erschüttert Hokkaido in Japan",
+    "Ein Erdbeben der Stärke 7,1 hat die japanische Insel Hokkaido erschüttert. Die Japan "
+    "Meteorological Agency gab eine Tsunami-Warnung heraus.",
+    T0 + timedelta(minutes=40),
+    "de",
+    "spiegel.de",
+    "DE",
+)
+
+
+def _at(view: ArticleView, published: datetime | None, new_id: str) -> ArticleView:
+    return ArticleView(new_id, view.title, view.text, published, view.language,
+                       view.source, view.country, view.is_primary)  # fmt: skip
+
+
+def test_same_event_joins_other_event_starts_a_story() -> None:
+    clusterer = StoryClusterer()
+    first = clusterer.add(QUAKE_1)
+    second = clusterer.add(QUAKE_2)
+    other = clusterer.add(IPAD)
+    assert (first.is_new, first.story_id, first.score) == (True, "q1", 0.0)
+    assert (second.is_new, second.story_id) == (False, "q1")
+    assert second.score > 0.6
+    assert other.is_new
+    state = clusterer.story("q1")
+    assert state.size == 2
+    assert state.outlets == ("bbc.co.uk", "nhk.or.jp")
+    assert state.countries == ("GB", "JP")
+    assert state.first_seen == T0
+    assert state.last_update == T0 + timedelta(minutes=20)
+    assert state.headline_article_id == "q2"  # the primary source's headline
+    assert state.status == "active"
+
+
+def test_languages_cluster_apart_and_are_linked() -> None:
+    clusterer = StoryClusterer()
+    for view in (QUAKE_1, QUAKE_2, IPAD):
+        clusterer.add(view)
+    german = clusterer.add(QUAKE_DE)
+    assert german.is_new
+    assert [link.story_id for link in german.links] == ["q1"]
+    assert german.links[0].language == "en"
+    assert 0.5 <= german.links[0].confidence <= 1.0
+    assert clusterer.story("q1").languages == ("de", "en")
+    assert clusterer.story("i1").links == ()
+
+    unlinked = StoryClusterer(ClusterOptions(cross_lingual=False))
+    for view in (QUAKE_1, QUAKE_DE):
+        assert unlinked.add(view).links == ()
+
+
+def test_window_dormancy_revival_and_forgetting() -> None:
+    options = ClusterOptions(window_hours=24, dormant_hours=48)
+    clusterer = StoryClusterer(options)
+    clusterer.add(QUAKE_1)
+    clusterer.add(_at(IPAD, T0 + timedelta(hours=30), "late"))
+    assert clusterer.story("q1").status == "dormant"
+    revived = clusterer.add(_at(QUAKE_2, T0 + timedelta(hours=31), "follow-up"))
+    assert (revived.story_id, revived.revived) == ("q1", True)
+    assert clusterer.story("q1").status == "active"
+    clusterer.add(_at(IPAD, T0 + timedelta(hours=31 + 24 + 48 + 1), "much-later"))
+    with pytest.raises(KeyError):
+        clusterer.story("q1")
+
+
+def test_weak_follow_up_does_not_revive() -> None:
+    options = ClusterOptions(window_hours=24, revive_threshold=0.999999)
+    clusterer = StoryClusterer(options)
+    clusterer.add(QUAKE_1)
+    late = clusterer.add(_at(QUAKE_2, T0 + timedelta(hours=30), "late"))
+    assert late.is_new
+
+
+def test_articles_without_dates_never_expire() -> None:
+    clusterer = StoryClusterer(ClusterOptions(window_hours=1))
+    clusterer.add(_at(QUAKE_1, None, "a"))
+    assert clusterer.add(_at(QUAKE_2, None, "b")).story_id == "a"
+    assert clusterer.story("a").first_seen is None
+
+
+def test_a_bridging_article_merges_two_stories() -> None:
+    options = ClusterOptions(method="threshold", threshold=0.3, merge_threshold=0.05,
+                             merge_floor=0.3)  # fmt: skip
+    clusterer = StoryClusterer(options)
+    left = ArticleView("l", "Acme files lawsuit", "Acme Corporation lawsuit filed in Delaware")
+    right = ArticleView("r", "Globex responds", "Globex denies wrongdoing, spokesperson says")
+    bridge = ArticleView(
+        "b",
+        "Acme lawsuit: Globex responds",
+        "Acme Corporation lawsuit filed in Delaware; Globex denies wrongdoing, spokesperson",
+    )
+    assert clusterer.add(left).is_new
+    assert clusterer.add(right).is_new
+    result = clusterer.add(bridge)
+    assert not result.is_new
+    assert len(result.merged) == 1
+    survivor = clusterer.story(result.story_id)
+    assert survivor.size == 3
+    assert len(clusterer) == 1
+    with pytest.raises(KeyError):
+        clusterer.story(result.merged[0])
+
+
+def test_snapshot_is_json_and_restore_continues_identically() -> None:
+    first = StoryClusterer()
+    for view in (QUAKE_1, IPAD):
+        first.add(view)
+    data = json.loads(json.dumps(first.snapshot()))
+    second = StoryClusterer.restore(data)
+    for view in (QUAKE_2, QUAKE_DE):
+        assert first.add(view) == second.add(view)
+    assert list(first.stories()) == list(second.stories())
+    assert json.dumps(first.snapshot()) == json.dumps(second.snapshot())
+
+
+@pytest.mark.parametrize("snapshot", [{}, {"version": 99}, {"version": 1, "now": None}])
+def test_restore_rejects_bad_snapshots(snapshot: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        StoryClusterer.restore(snapshot)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [ClusterOptions(method="bert"), ClusterOptions(coefficients=(1.0, 2.0))],
+)
+def test_bad_options_raise_config_error(options: ClusterOptions) -> None:
+    with pytest.raises(ConfigError):
+        StoryClusterer(options)
+
+
+def test_candidates_are_bounded_whatever_the_number_of_stories() -> None:
+    options = ClusterOptions(max_candidates=5)
+    clusterer = StoryClusterer(options)
+    for number in range(60):
+        words = " ".join(f"w{number}x{k}" for k in range(8))
+        assert clusterer.add(ArticleView(f"s{number}", f"Storm {words}", words, T0)).is_new
+    article = clusterer._prepare(ArticleView("x", "Storm", "storm", T0))
+    assert len(clusterer._features(article)) <= 5
+    stats = clusterer.index_stats()
+    assert stats["stories"] == stats["indexed"] // 2 == 60

@@ -1,0 +1,81 @@
+"""tokenize, extract_features: terms, names and numbers without NLP models."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.stories.text import extract_features, stem, tokenize
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("The cats are on the roof", "en", ["cat", "roof"]),
+        ("Stocks fall 1,000 points", "en", ["stock", "fall", "1000", "point"]),
+        ("Magnitude 7,1 quake", "de", ["magnitude", "7.1", "quake"]),
+        ("Magnitude 7.1 quake", "en", ["magnitude", "7.1", "quake"]),
+        ("Die Regierung und der Kanzler", "de", ["regierung", "kanzler"]),
+        ("Le président et la ministre", "fr", ["président", "ministre"]),
+        ("Obama's speech", "en", ["obama", "speech"]),
+        ("東京都知事", "ja", ["東京", "京都", "都知", "知事"]),
+        ("", "en", []),
+        ("--- !!! ...", None, []),
+    ],
+)
+def test_tokenize(text: str, language: str | None, expected: list[str]) -> None:
+    assert tokenize(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "expected"),
+    [
+        ("cities", "en", "city"),
+        ("talks", "en", "talk"),
+        ("business", "en", "business"),
+        ("virus", "en", "virus"),
+        ("crisis", "en", "crisis"),
+        ("talks", "de", "talks"),
+    ],
+)
+def test_stem(word: str, language: str, expected: str) -> None:
+    assert stem(word, language) == expected
+
+
+def test_names_skip_stopwords_and_count_title_double() -> None:
+    features = extract_features(
+        "Klitschko stops Thompson",
+        "Wladimir Klitschko beat Tony Thompson in Bern. The fight lasted six rounds.",
+        "en",
+        title_weight=3.0,
+        lead_words=100,
+    )
+    assert features.names["klitschko"] == 3  # twice for the title, once in the text
+    assert {"wladimir", "tony", "thompson", "bern"} <= features.names.keys()
+    assert "the" not in features.names
+    assert features.title_names == {"klitschko", "thompson"}
+
+
+def test_title_case_headline_names_drop_stopwords() -> None:
+    features = extract_features(
+        "EBay Asks Shareholders To Vote Against Carl Icahn", "", "en",
+        title_weight=2.0, lead_words=50,
+    )  # fmt: skip
+    assert {"ebay", "carl", "icahn", "shareholder"} <= features.names.keys()
+    assert "to" not in features.names
+
+
+def test_numbers_and_lead_cut() -> None:
+    text = "Ships 2,500 units in 2024. " + "filler " * 500 + "Secret 777"
+    features = extract_features("Shipping", text, "en", title_weight=2.0, lead_words=20)
+    assert {"2500", "2024"} <= features.numbers
+    assert "777" not in features.numbers
+    assert "secret" not in features.terms
+    assert features.terms["shipping"] == 2.0
+
+
+def test_body_repeating_the_title_is_not_counted_twice() -> None:
+    title = "Fire damages Wasilla Bible Church"
+    features = extract_features(title, title + " Arson is suspected.", "en",
+                                title_weight=2.0, lead_words=100)  # fmt: skip
+    assert features.terms["fire"] == 2.0
+    assert features.terms["arson"] == 1.0
