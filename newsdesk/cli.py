@@ -444,6 +444,56 @@ def eval_extraction(
         out.print(f"{key}: {value:.4f}" if isinstance(value, float) else f"{key}: {value}")
 
 
+@eval_app.command("dedup")
+def eval_dedup(
+    file: Annotated[
+        Path, typer.Argument(help="Labelled JSON Lines, one article a line.", exists=True)
+    ],
+    wires: Annotated[
+        Path | None, typer.Option(help="A JSON file extending the built-in wire-service list.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score copy detection and primary-source attribution on a labelled set."""
+    from newsdesk.dedup.evaluate import evaluate_jsonl
+    from newsdesk.dedup.wires import load_registry
+
+    try:
+        report = evaluate_jsonl(file, wires=load_registry(wires) if wires else None)
+    except (NewsdeskError, ValueError, OSError) as exc:
+        err.print(f"[red]cannot score {file}:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        out.print(report.format_text())
+
+
+@eval_app.command("clustering")
+def eval_clustering(
+    path: Annotated[
+        Path, typer.Argument(help="JSON Lines: id, cluster, title, text, date?, order?, lang?.")
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Cluster a labelled stream in order (no look-ahead) and score pairwise and BCubed."""
+    from newsdesk.stories.evaluate import evaluate_jsonl
+
+    if not path.exists():
+        err.print(f"[red]no such file:[/red] {path}")
+        raise typer.Exit(1)
+    try:
+        report = evaluate_jsonl(path).as_dict()
+    except (NewsdeskError, ValueError, OSError) as exc:
+        err.print(f"[red]cannot score {path}:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if as_json:
+        _print_json(report)
+        return
+    for key, value in report.items():
+        out.print(f"{key}: {value:.4f}" if isinstance(value, float) else f"{key}: {value}")
+
+
 @app.command()
 def reextract(
     ctx: typer.Context,

@@ -114,6 +114,11 @@ class Settings(BaseSettings):
         description="Days raw page HTML is kept (compressed) for `newsdesk reextract`; "
         "0 keeps none, -1 keeps it forever.",
     )
+    excerpt_words: int = Field(
+        default=60,
+        description="Longest excerpt shown on public pages, feeds and the API, in words; "
+        "newsdesk never republishes an article's full text.",
+    )
     load_catalog: bool = Field(
         default=True,
         description="On `newsdesk run`, load the built-in catalog when no source exists.",

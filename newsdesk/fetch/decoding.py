@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from typing import Protocol
 
-import brotli  # type: ignore[import-untyped]  # no stubs; pyproject is not ours to edit
+import brotli
 import zstandard
 
 __all__ = ["ACCEPT_ENCODING", "BodyDecoder", "DecodeFailed", "decoder_for"]

@@ -69,7 +69,7 @@ def news_site() -> Iterator[Site]:
 def article_states(home: Path) -> list[str]:
     store = open_store(f"sqlite:///{home / 'newsdesk.db'}")
     try:
-        return [a.status for a in store.list_articles(limit=1000)]
+        return [a.status for a in sorted(store.list_articles(limit=1000), key=lambda a: a.id)]
     finally:
         store.close()
 
@@ -90,17 +90,19 @@ def test_kill_9_mid_round_then_restart_loses_nothing(tmp_path: Path, news_site: 
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
 
-    states = article_states(tmp_path)
-    assert len(states) == 30  # the feed's entries were committed before pages were fetched
-    assert 0 < states.count("ok") < 30
+    before = article_states(tmp_path)
+    assert len(before) == 30  # the feed's entries were committed before pages were fetched
+    assert 0 < before.count("ok") < 30
+    hits_before = dict(news_site.hits)
 
     result = json.loads(newsdesk(tmp_path, "fetch", "--once", "--json").stdout)
     assert result["new_articles"] == 0
-    states = article_states(tmp_path)
-    assert states == ["ok"] * 30
-    # pages extracted before the kill were not fetched again (one in flight may have been)
-    hits = [news_site.hits[f"/a/{i}.html"] for i in range(30)]
-    assert sum(hits) <= 30 + 2 * 2
+    assert article_states(tmp_path) == ["ok"] * 30
+    # every page extracted before the kill was kept: the restart fetched only the rest
+    refetched = sum(
+        news_site.hits[p] - hits_before.get(p, 0) for p in news_site.hits if p.startswith("/a/")
+    )
+    assert refetched <= 30 - before.count("ok") + 2 * 3  # retries under load allowed
 
 
 def free_port() -> int:

@@ -155,3 +155,35 @@ def test_eval_extraction_json(cli: CliRunner, shared_data: Path, tmp_path: Path)
     assert set(result) >= {"precision", "recall", "f1", "pages_per_second"}
     assert 0.7 < result["f1"] <= 1.0
     assert result["pages_per_second"] > 0
+
+
+def test_eval_clustering_json(cli: CliRunner, shared_data: Path) -> None:
+    path = shared_data / "story-clusters" / "uci-news-sample" / "uci_sample_dev.jsonl"
+    result = json.loads(invoke(cli, "eval", "clustering", str(path), "--json"))
+    assert set(result) == {
+        "pairwise_f1",
+        "bcubed_f1",
+        "pairwise_precision",
+        "pairwise_recall",
+        "bcubed_precision",
+        "bcubed_recall",
+        "stories",
+        "articles_per_second",
+    }
+    assert result["bcubed_f1"] > 0.85
+
+
+def test_eval_dedup_json(cli: CliRunner, shared_data: Path, tmp_path: Path) -> None:
+    from newsdesk.dedup.devset import build_devset, write_jsonl
+
+    path = tmp_path / "dev.jsonl"
+    write_jsonl(build_devset(shared_data, seed=3)[:300], path)
+    result = json.loads(invoke(cli, "eval", "dedup", str(path), "--json"))
+    assert set(result) == {
+        "copy_precision",
+        "copy_recall",
+        "recall_by_kind",
+        "same_story_false_copy_rate",
+        "primary_accuracy",
+    }
+    assert result["copy_recall"] > 0.9
