@@ -23,7 +23,7 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.feeds.opml import OpmlOutline, parse_opml, write_opml
 from newsdesk.fetch import Fetcher, FetchOptions
 from newsdesk.model import Source
-from newsdesk.pipeline import PipelineContext, discover_feed
+from newsdesk.pipeline import PipelineContext, discover_feed, make_extract_executor
 from newsdesk.runners.embedded import RoundSummary, run_forever, run_round
 from newsdesk.store import open_store
 from newsdesk.store.base import Store
@@ -92,7 +92,12 @@ def _store(settings: Settings) -> Iterator[Store]:
 @asynccontextmanager
 async def _pipeline(settings: Settings, store: Store) -> AsyncIterator[PipelineContext]:
     async with Fetcher(FetchOptions.from_settings(settings)) as fetcher:
-        context = PipelineContext(settings=settings, store=store, fetcher=fetcher)
+        context = PipelineContext(
+            settings=settings,
+            store=store,
+            fetcher=fetcher,
+            extract_executor=make_extract_executor(settings),
+        )
         try:
             yield context
         finally:

@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     fetch_articles: bool = Field(
         default=True, description="Fetch and extract each new entry's page."
     )
+    extract_processes: int = Field(
+        default=1,
+        description="Worker processes that extract article text (CPU-bound), so fetching "
+        "and storing go on beside them; 0 extracts in one thread of the main process.",
+    )
     article_batch: int = Field(
         default=200, description="Pending articles fetched per pipeline round."
     )

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import random
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -51,6 +52,7 @@ __all__ = [
     "PollReport",
     "discover_feed",
     "entries_for",
+    "make_extract_executor",
     "poll_source",
     "process_article",
 ]
@@ -63,6 +65,16 @@ FEED_ACCEPT = (
 )
 #: Article failures that will not go away by trying again.
 PERMANENT_ARTICLE_ERRORS = (RobotsDisallowed, BlockedAddress, InvalidURL, TooLarge, ExtractError)
+
+
+def make_extract_executor(settings: Settings) -> Executor:
+    """Where extraction runs: ``extract_processes`` worker processes (spawned, so no
+    threads or locks are inherited), or one thread when it is 0."""
+    if settings.extract_processes > 0:
+        return ProcessPoolExecutor(
+            settings.extract_processes, mp_context=multiprocessing.get_context("spawn")
+        )
+    return ThreadPoolExecutor(1, thread_name_prefix="extract")
 
 
 @dataclass(slots=True)
