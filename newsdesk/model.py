@@ -100,7 +100,15 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """An article as stored: the feed's view of it plus what extraction found."""
+    """An article as stored: the feed's view of it plus what extraction found.
+
+    Copy detection (:mod:`newsdesk.dedup`) fills the ``copy_*`` fields and ``primary_id``:
+    ``copy_of`` is the stored article it copies (None for an original or an article not
+    decided yet), ``primary_id`` the primary source of its copy group (its own id for an
+    original; None when not decided), ``copy_confidence`` in [0, 1], ``copy_kind`` one of
+    ``original``, ``verbatim``, ``templated``, ``truncated``, ``wire``, ``spun``, and
+    ``copy_reasons`` the decision in words.
+    """
 
     id: int
     source_id: int
@@ -124,6 +132,11 @@ class Article:
     first_seen: datetime | None = None
     updated_at: datetime | None = None
     titles: tuple[str, ...] = field(default=())
+    copy_of: int | None = None
+    primary_id: int | None = None
+    copy_confidence: float | None = None
+    copy_kind: str | None = None
+    copy_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

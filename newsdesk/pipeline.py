@@ -8,7 +8,10 @@ workers later) and safe to repeat after a crash:
   source and the function returns normally.
 * :func:`process_article` — fetch one pending article's page (robots.txt honoured), extract
   its text and metadata, and store them with the raw HTML. Failures are recorded on the
-  article and retried up to ``article_attempts`` times.
+  article and retried up to ``article_attempts`` times. Then copy detection
+  (:mod:`newsdesk.dedup`) decides whether it copies an earlier article and which is the
+  primary source; a failure there is recorded as a ``dedup`` event and does not fail the
+  article.
 
 Nothing is committed half-way: the store writes each step's results in one transaction, so a
 kill -9 at any point leaves pending work that the next start picks up.
@@ -28,6 +31,7 @@ from functools import partial
 from urllib.parse import urljoin
 
 from newsdesk.config import Settings
+from newsdesk.dedup import Deduplicator, DocId, DocView, attribution_hints
 from newsdesk.errors import (
     BlockedAddress,
     ExtractError,
@@ -50,6 +54,7 @@ __all__ = [
     "ArticleReport",
     "PipelineContext",
     "PollReport",
+    "detect_copies",
     "discover_feed",
     "entries_for",
     "make_extract_executor",
@@ -93,8 +98,22 @@ class PipelineContext:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="extract")
     )
 
+    #: Copy detection over the store's index and articles; made on first use. Its decisions
+    #: read earlier ones, so it runs in the event loop thread, one article at a time.
+    deduplicator: Deduplicator | None = None
+
     def close(self) -> None:
         self.extract_executor.shutdown(wait=True, cancel_futures=True)
+
+    def dedup(self) -> Deduplicator:
+        if self.deduplicator is None:
+            store = self.store
+
+            def lookup(doc_id: DocId) -> DocView | None:
+                return store.dedup_view(int(doc_id))
+
+            self.deduplicator = Deduplicator(store.fingerprint_index(write_through=False), lookup)
+        return self.deduplicator
 
     @property
     def schedule(self) -> ScheduleOptions:
@@ -342,7 +361,48 @@ async def process_article(ctx: PipelineContext, article: Article) -> ArticleRepo
         raw_html=result.body if keep_raw else None,
         canonical_url=canonical,
     )
+    detect_copies(
+        ctx, article, html=result.body, url=result.url, authors=article.authors or extracted.authors
+    )
     return ArticleReport(article_id=article.id, ok=True)
+
+
+def detect_copies(
+    ctx: PipelineContext,
+    article: Article,
+    *,
+    html: bytes,
+    url: str,
+    authors: tuple[str, ...] = (),
+) -> bool:
+    """Decide whether the just-extracted ``article`` copies a stored one and store the
+    decision (with revised decisions and primary repoints) in one transaction.
+
+    Synchronous on purpose: no other article may be decided between reading the candidates
+    and saving the decision. Never raises: a failure is recorded as a ``dedup`` event and
+    the article stays extracted; returns whether a decision was stored. ``authors`` is the
+    byline as stored (the feed's authors, else the page's)."""
+    store = ctx.store
+    try:
+        view = store.dedup_view(article.id)
+        if view is None:  # removed meanwhile
+            return False
+        hints = attribution_hints(html, url=url, text=view.text, authors=authors)
+        outcome = ctx.dedup().process(replace(view, hints=hints))
+        return store.save_copy_decision(outcome, hints=hints)
+    except Exception as exc:  # copy detection must never cost the article
+        log.warning("copy detection failed", extra={"article_id": article.id}, exc_info=True)
+        try:
+            store.record_event(
+                now=ctx.clock(),
+                kind="dedup",
+                message=f"{article.url}: {type(exc).__name__}: {exc}",
+                source_id=article.source_id,
+                article_id=article.id,
+            )
+        except NewsdeskError:
+            log.exception("could not record the dedup failure of article %s", article.id)
+        return False
 
 
 def article_attempts_exhausted(article: Article, settings: Settings) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
+from newsdesk.dedup import AttributionHints, DedupOutcome, DocId, DocView, FingerprintIndex
 from newsdesk.model import Article, ExtractedArticle, FeedItem, Source
 
 __all__ = [
@@ -260,6 +261,30 @@ class Store(Protocol):
 
     def list_articles(self, *, limit: int = 50, source_id: int | None = None) -> list[Article]:
         """Newest articles first (by published, else first seen)."""
+
+    # --- copy detection (newsdesk.dedup) ---------------------------------------------------
+    def fingerprint_index(self, *, write_through: bool = True) -> FingerprintIndex[DocId]:
+        """The ``band_key -> article ids`` table as a :class:`FingerprintIndex`.
+
+        ``candidates`` reads by key only (its cost follows the hits, not the table); each
+        key keeps at most ``copies.MAX_POSTINGS`` ids. With ``write_through=False``,
+        ``add`` does nothing: the caller stores the keys with :meth:`save_copy_decision`,
+        in the decision's transaction (the pipeline does)."""
+
+    def dedup_view(self, article_id: int) -> DocView | None:
+        """The article as the :class:`~newsdesk.dedup.Deduplicator` looks it up: URL, the
+        outlet's registered domain, text, published, title, GUID, the stored attribution
+        hints, and its stored ``copy_of`` / ``primary_id`` (None when it is its own
+        primary). None when the article is gone."""
+
+    def save_copy_decision(
+        self, outcome: DedupOutcome, *, hints: AttributionHints | None = None
+    ) -> bool:
+        """Store one article's :class:`~newsdesk.dedup.DedupOutcome` in one transaction:
+        every ``repoints`` pair (``primary_id`` old -> new on every member), the
+        ``revised`` decisions of former primaries, the article's own decision (``primary_id``
+        is its own id when it is an original), its attribution ``hints`` and its index
+        ``keys``. Returns False, writing nothing, when the article is gone."""
 
     # --- reading (web and API) -----------------------------------------------------------
     def query_articles(

@@ -79,6 +79,11 @@ def article_from_row(row: Row[Any], *, titles: Sequence[str] = ()) -> Article:
         first_seen=m["first_seen"],
         updated_at=m["updated_at"],
         titles=tuple(titles),
+        copy_of=m["copy_of"],
+        primary_id=m["primary_id"],
+        copy_confidence=m["copy_confidence"],
+        copy_kind=m["copy_kind"],
+        copy_reasons=tuple(str(r) for r in m["copy_reasons"] or ()),
     )
 
 

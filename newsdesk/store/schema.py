@@ -26,6 +26,7 @@ __all__ = [
     "UtcDateTime",
     "article_titles",
     "articles",
+    "dedup_keys",
     "entry_keys",
     "events",
     "metadata",
@@ -139,11 +140,22 @@ articles = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("extracted_at", UtcDateTime),
     sa.Column("content_hash", sa.String(64)),
+    # Copy detection (newsdesk.dedup): the stored CopyDecision and the page's attribution
+    # hints (AttributionHints.as_dict()), which later articles' decisions read back.
+    # No foreign keys: a copy may outlive its original (readers treat a gone id as none).
+    sa.Column("copy_of", BigId),
+    sa.Column("primary_id", BigId),
+    sa.Column("copy_confidence", sa.Float),
+    sa.Column("copy_kind", sa.String(16)),
+    sa.Column("copy_reasons", sa.JSON),
+    sa.Column("primary_source", CleanText),
+    sa.Column("attribution", sa.JSON),
     sa.CheckConstraint("status IN ('pending', 'ok', 'failed')", name="ck_articles_status"),
     sa.Index("ix_articles_source_id", "source_id"),
     sa.Index("ix_articles_canonical_url", "canonical_url"),
     sa.Index("ix_articles_status_id", "status", "id"),
     sa.Index("ix_articles_content_hash", "content_hash"),
+    sa.Index("ix_articles_primary_id", "primary_id"),
 )
 
 # list_articles: newest first by published, else first seen.
@@ -178,6 +190,23 @@ entry_keys = sa.Table(
     ),
     sa.PrimaryKeyConstraint("source_id", "key", name="pk_entry_keys"),
     sa.Index("ix_entry_keys_article_id", "article_id"),
+)
+
+# The copy-detection index (newsdesk.dedup.FingerprintIndex): LSH band and exact keys
+# (63-bit, so they fit a signed BIGINT) -> article ids; looked up by the primary key only.
+dedup_keys = sa.Table(
+    "dedup_keys",
+    metadata,
+    sa.Column("band_key", sa.BigInteger, nullable=False),
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.PrimaryKeyConstraint("band_key", "article_id", name="pk_dedup_keys"),
+    sa.Index("ix_dedup_keys_article_id", "article_id"),
+    sqlite_with_rowid=False,
 )
 
 article_titles = sa.Table(

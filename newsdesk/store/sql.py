@@ -24,9 +24,10 @@ from alembic.util import CommandError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from newsdesk.dedup import AttributionHints, DedupOutcome, DocView
 from newsdesk.errors import StoreError
 from newsdesk.model import Article, ExtractedArticle, Source
-from newsdesk.store import reading, upsert
+from newsdesk.store import copies, reading, upsert
 from newsdesk.store.base import (
     Activity,
     ArticleCursor,
@@ -112,6 +113,17 @@ class SqlStore:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[Connection]:
+        """One transaction for helpers living outside the public methods (the fingerprint
+        index): database failures leave as StoreError, as from the methods."""
+        try:
+            with self._write() if write else self._read() as conn:
+                yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise StoreError(f"dedup index: {type(detail).__name__}: {detail}") from exc
 
     def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
         return postgresql.insert(table) if self._postgres else sqlite.insert(table)
@@ -496,6 +508,24 @@ class SqlStore:
         query = query.order_by(newest.desc(), articles.c.id.desc()).limit(limit)
         with self._read() as conn:
             return self._articles(conn, query)
+
+    # --- copy detection -----------------------------------------------------------------
+    def fingerprint_index(self, *, write_through: bool = True) -> copies.SqlFingerprintIndex:
+        return copies.SqlFingerprintIndex(
+            self._transaction, self._insert, write_through=write_through
+        )
+
+    @_guard
+    def dedup_view(self, article_id: int) -> DocView | None:
+        with self._read() as conn:
+            return copies.dedup_view(conn, article_id)
+
+    @_guard
+    def save_copy_decision(
+        self, outcome: DedupOutcome, *, hints: AttributionHints | None = None
+    ) -> bool:
+        with self._write() as conn:
+            return copies.save_copy_decision(conn, self._insert, outcome, hints=hints)
 
     # --- reading (web and API) -----------------------------------------------------------
     @_guard

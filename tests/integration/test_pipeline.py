@@ -13,6 +13,7 @@ from newsdesk.pipeline import PipelineContext, poll_source
 from newsdesk.runners.embedded import run_round
 from newsdesk.store.sql import SqlStore
 from tests.support.site import Site, benchmark_pages, rss_feed
+from tests.unit.dedup.test_decide import ORIGINAL
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 
@@ -272,3 +273,76 @@ async def test_a_bug_in_a_step_is_logged_and_the_round_goes_on(
     assert summary.errors == {"internal": 1}
     assert summary.feeds_polled == 1
     assert any(e["kind"] == "internal" for e in store.recent_events())
+
+
+def _story_page(template: str, title: str, text: str) -> bytes:
+    """One article's text inside a site's own template (navigation, aside, footer)."""
+    paragraphs = "".join(f"<p>{p.strip()}</p>" for p in text.split("\n\n"))
+    return (
+        f"<html><head><title>{title} | {template}</title></head><body>"
+        f"<nav><a href='/'>{template} home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>{title}</h1>{paragraphs}</article>"
+        f"<aside>More from {template}: weather, sport and the markets.</aside>"
+        f"<footer>Copyright {template} 2026. All rights reserved.</footer></body></html>"
+    ).encode()
+
+
+def _dated_feed(title: str, guid: str, link: str, headline: str, pub_date: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>http://example.org/</link>"
+        f"<item><guid>{guid}</guid><link>{link}</link><title>{headline}</title>"
+        f"<pubDate>{pub_date}</pubDate></item></channel></rss>"
+    ).encode()
+
+
+async def test_a_reprint_is_marked_as_a_copy_of_the_earlier_article(
+    site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    headline = "Warehouse fire under control"
+    first = site.add("/herald/fire.html", _story_page("Herald", headline, ORIGINAL))
+    reprint = site.add("/courier/fire.html", _story_page("Courier", headline, ORIGINAL))
+    add_source(
+        store,
+        site.add(
+            "/herald.xml",
+            _dated_feed("Herald", "h1", first, headline, "Mon, 02 Nov 2026 08:00:00 +0000"),
+            "application/rss+xml",
+        ),
+    )
+    add_source(
+        store,
+        site.add(
+            "/courier.xml",
+            _dated_feed("Courier", "c1", reprint, headline, "Mon, 02 Nov 2026 11:30:00 +0000"),
+            "application/rss+xml",
+        ),
+    )
+
+    summary = await run_round(pipeline, sources=store.list_sources())
+    assert summary.articles_extracted == 2, summary.as_dict()
+    by_url = {a.url: a for a in store.list_articles()}
+    original, copy = by_url[first], by_url[reprint]
+    assert copy.copy_of == original.id
+    assert copy.primary_id == original.id == original.primary_id
+    assert original.copy_of is None
+    assert copy.copy_reasons and copy.copy_confidence and copy.copy_confidence > 0.5
+    assert not [e for e in store.recent_events() if e["kind"] == "dedup"]
+
+
+async def test_a_copy_detection_failure_is_recorded_and_the_article_kept(
+    site: Site, store: SqlStore, pipeline: PipelineContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bool:
+        raise StoreError("save_copy_decision: disk full")
+
+    monkeypatch.setattr(store, "save_copy_decision", broken)
+    page = site.add("/a/1.html", _story_page("Herald", "Fire", ORIGINAL))
+    add_source(store, site.add("/f.xml", rss_feed("F", [("g", page, "T")]), "application/rss+xml"))
+
+    summary = await run_round(pipeline, sources=store.list_sources())
+    assert summary.articles_extracted == 1, summary.as_dict()
+    (stored,) = store.list_articles()
+    assert stored.status == "ok" and stored.copy_of is None and stored.primary_id is None
+    (event,) = [e for e in store.recent_events() if e["kind"] == "dedup"]
+    assert "disk full" in str(event["message"]) and event["article_id"] == stored.id

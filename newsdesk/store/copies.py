@@ -1,0 +1,221 @@
+"""Copy detection's side of the store: the band-key index, the article view the
+:class:`newsdesk.dedup.Deduplicator` reads, and the writing of its decisions.
+
+Functions here take an open connection (the :class:`SqlStore` methods own the transactions
+and the error translation); :class:`SqlFingerprintIndex` is the store's
+:class:`newsdesk.dedup.FingerprintIndex`. Every read goes through a primary key or an index:
+``dedup_keys`` by ``band_key``, ``articles`` by ``id`` and ``primary_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from newsdesk.dedup import AttributionHints, CopyDecision, DedupOutcome, DocId, DocView
+from newsdesk.errors import InvalidURL, StoreError
+from newsdesk.normalize import registered_domain
+from newsdesk.store.rows import chunks
+from newsdesk.store.schema import articles, dedup_keys
+
+__all__ = [
+    "MAX_POSTINGS",
+    "SqlFingerprintIndex",
+    "add_keys",
+    "candidates",
+    "dedup_view",
+    "save_copy_decision",
+]
+
+#: Ids kept per key (as :class:`newsdesk.dedup.MemoryIndex`): a key shared by this many
+#: articles (a stock phrase, a boilerplate lead) no longer tells copies apart, and the cap
+#: bounds what one lookup can return.
+MAX_POSTINGS = 1000
+_BATCH = 500  # keys per IN (...)
+
+Insert = Callable[[sa.Table], postgresql.Insert | sqlite.Insert]
+
+
+def _id(value: DocId) -> int:
+    """Store ids are integers; the engine's ``DocId`` also allows strings (evaluation)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise StoreError(f"not an article id: {value!r}")
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise StoreError(f"not an article id: {value!r}") from exc
+
+
+def candidates(conn: Connection, keys: Iterable[int]) -> set[int]:
+    """Every article id indexed under any of ``keys`` (primary-key lookups only)."""
+    found: set[int] = set()
+    for part in chunks(sorted(set(keys)), _BATCH):
+        found.update(
+            conn.execute(
+                sa.select(dedup_keys.c.article_id).where(dedup_keys.c.band_key.in_(part))
+            ).scalars()
+        )
+    return found
+
+
+def add_keys(
+    conn: Connection,
+    insert: Insert,
+    article_id: int,
+    keys: Iterable[int],
+    *,
+    max_postings: int = MAX_POSTINGS,
+) -> None:
+    """Index ``article_id`` under ``keys``; keys already holding ``max_postings`` ids are
+    skipped, and so is an article that no longer exists. Idempotent."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return
+    exists = conn.execute(
+        sa.select(articles.c.id).where(articles.c.id == article_id)
+    ).scalar_one_or_none()
+    if exists is None:
+        return
+    full: set[int] = set()
+    for part in chunks(wanted, _BATCH):
+        counts = conn.execute(
+            sa.select(dedup_keys.c.band_key, sa.func.count())
+            .where(dedup_keys.c.band_key.in_(part))
+            .group_by(dedup_keys.c.band_key)
+        )
+        full.update(key for key, n in counts if n >= max_postings)
+    rows = [{"band_key": k, "article_id": article_id} for k in wanted if k not in full]
+    if rows:
+        conn.execute(
+            insert(dedup_keys).on_conflict_do_nothing(
+                index_elements=[dedup_keys.c.band_key, dedup_keys.c.article_id]
+            ),
+            rows,
+        )
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return registered_domain(url)
+    except InvalidURL:
+        return None
+
+
+def dedup_view(conn: Connection, article_id: int) -> DocView | None:
+    """The article as copy detection sees it, or None when there is none."""
+    row = conn.execute(
+        sa.select(
+            articles.c.id,
+            articles.c.url,
+            articles.c.text,
+            articles.c.published,
+            articles.c.title,
+            articles.c.guid,
+            articles.c.attribution,
+            articles.c.copy_of,
+            articles.c.primary_id,
+        ).where(articles.c.id == article_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    hints = AttributionHints.from_dict(row.attribution) if row.attribution else AttributionHints()
+    return DocView(
+        id=row.id,
+        url=row.url,
+        source=_domain(row.url),
+        text=row.text or "",
+        published=row.published,
+        title=row.title or "",
+        guid=row.guid,
+        hints=hints,
+        copy_of=row.copy_of,
+        primary_id=None if row.primary_id == row.id else row.primary_id,
+    )
+
+
+def _decision_values(decision: CopyDecision) -> dict[str, Any]:
+    return {
+        "copy_of": None if decision.copy_of is None else _id(decision.copy_of),
+        "primary_id": _id(decision.primary_id),
+        "copy_confidence": float(decision.confidence),
+        "copy_kind": decision.kind_guess,
+        "copy_reasons": list(decision.reasons),
+        "primary_source": decision.primary_source,
+    }
+
+
+def save_copy_decision(
+    conn: Connection,
+    insert: Insert,
+    outcome: DedupOutcome,
+    *,
+    hints: AttributionHints | None = None,
+) -> bool:
+    """Store one :class:`DedupOutcome` (on an open transaction): group repoints first, then
+    the revised decisions of former primaries, then the article's own decision, its
+    attribution hints and its index keys. Returns False (and writes nothing) when the
+    article is gone."""
+    article_id = _id(outcome.decision.doc_id)
+    exists = conn.execute(
+        sa.select(articles.c.id).where(articles.c.id == article_id).with_for_update()
+    ).scalar_one_or_none()
+    if exists is None:
+        return False
+    for old, new in outcome.repoints:
+        conn.execute(
+            sa.update(articles).where(articles.c.primary_id == _id(old)).values(primary_id=_id(new))
+        )
+    for revised in outcome.revised:
+        conn.execute(
+            sa.update(articles)
+            .where(articles.c.id == _id(revised.doc_id))
+            .values(**_decision_values(revised))
+        )
+    values = _decision_values(outcome.decision)
+    if hints is not None:
+        values["attribution"] = hints.as_dict()
+    conn.execute(sa.update(articles).where(articles.c.id == article_id).values(**values))
+    add_keys(conn, insert, article_id, outcome.keys)
+    return True
+
+
+class SqlFingerprintIndex:
+    """The store's :class:`newsdesk.dedup.FingerprintIndex` over ``dedup_keys``.
+
+    ``transaction(write)`` opens one transaction. With ``write_through`` (the default)
+    :meth:`add` writes at once; without it :meth:`add` does nothing and the keys are
+    written by ``save_copy_decision`` together with the decision (what the pipeline does,
+    so an article is never indexed without its decision).
+    """
+
+    __slots__ = ("_insert", "_transaction", "write_through")
+
+    def __init__(
+        self,
+        transaction: Callable[[bool], AbstractContextManager[Connection]],
+        insert: Insert,
+        *,
+        write_through: bool = True,
+    ) -> None:
+        self._transaction = transaction
+        self._insert = insert
+        self.write_through = write_through
+
+    def add(self, doc_id: DocId, band_keys: Iterable[int]) -> None:
+        if not self.write_through:
+            return
+        with self._transaction(True) as conn:
+            add_keys(conn, self._insert, _id(doc_id), band_keys)
+
+    def candidates(self, band_keys: Iterable[int]) -> set[DocId]:
+        found: set[DocId] = set()
+        with self._transaction(False) as conn:
+            found.update(candidates(conn, band_keys))
+        return found
