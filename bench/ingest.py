@@ -136,6 +136,12 @@ def main() -> None:
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             extracted = int(summary["articles_extracted"])  # type: ignore[call-overload]
             pipeline_rate = extracted / elapsed
+            # the same without copy detection, to show what that step costs
+            plain = bench_settings(Path(tmp) / "plain").model_copy(update={"detect_copies": False})
+            plain_elapsed, plain_summary = asyncio.run(
+                ingest(plain, [f"{base}/feed{n}.xml" for n in range(10)])
+            )
+            plain_rate = int(plain_summary["articles_extracted"]) / plain_elapsed  # type: ignore[call-overload]
 
             # 3. a round of unchanged feeds
             small = bench_settings(Path(tmp) / "small").model_copy(update={"fetch_articles": False})
@@ -161,6 +167,8 @@ def main() -> None:
         "pipeline_articles_per_second": round(pipeline_rate, 1),
         "pipeline_to_bare_ratio": round(pipeline_rate / bare, 3),
         "pipeline_articles_extracted": extracted,
+        "pipeline_without_copy_detection_articles_per_second": round(plain_rate, 1),
+        "pipeline_without_copy_detection_to_bare_ratio": round(plain_rate / bare, 3),
         "peak_rss_mb": round(peak_mb, 1),
         "rss_before_pipeline_mb": round(rss_before / 1024, 1),
         "children_peak_rss_mb": round(

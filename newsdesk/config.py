@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         description="Worker processes that extract article text (CPU-bound), so fetching "
         "and storing go on beside them; 0 extracts in one thread of the main process.",
     )
+    detect_copies: bool = Field(
+        default=True,
+        description="Decide for each extracted article whether it copies a stored one "
+        "(MinHash/LSH plus attribution signals) and which article is the primary source.",
+    )
     article_batch: int = Field(
         default=200, description="Pending articles fetched per pipeline round."
     )

@@ -361,9 +361,14 @@ async def process_article(ctx: PipelineContext, article: Article) -> ArticleRepo
         raw_html=result.body if keep_raw else None,
         canonical_url=canonical,
     )
-    detect_copies(
-        ctx, article, html=result.body, url=result.url, authors=article.authors or extracted.authors
-    )
+    if settings.detect_copies:
+        detect_copies(
+            ctx,
+            article,
+            html=result.body,
+            url=result.url,
+            authors=article.authors or extracted.authors,
+        )
     return ArticleReport(article_id=article.id, ok=True)
 
 
