@@ -40,6 +40,7 @@ __all__ = [
     "DecideOptions",
     "DocId",
     "DocView",
+    "canonical_or_none",
     "decide",
     "describe_source",
     "match",
@@ -146,7 +147,8 @@ class DecideOptions:
     same_time: timedelta = timedelta(minutes=1)
 
 
-def _canonical(url: str | None) -> str | None:
+def canonical_or_none(url: str | None) -> str | None:
+    """The canonical form of ``url``, or None when there is none or it is unusable."""
     if not url:
         return None
     try:
@@ -182,7 +184,7 @@ def match(
     ``credited_aligned`` of their content words, however reworded. ``content_words`` are
     the two texts' content-word counts (for the spun rule's minimum)."""
     opts = options or DecideOptions()
-    url, other_url = _canonical(doc.url), _canonical(other.url)
+    url, other_url = canonical_or_none(doc.url), canonical_or_none(other.url)
     if url is not None and url == other_url:
         return Candidate(other, similarity, "exact", 1.0, "same canonical URL")
     if doc.guid and doc.guid == other.guid:
@@ -219,7 +221,7 @@ def match(
 
 def _credit(by: DocView, target: DocView, wires: WireRegistry) -> str | None:
     """How ``by`` credits ``target`` as its source, or None."""
-    target_url = _canonical(target.url)
+    target_url = canonical_or_none(target.url)
     target_domain = target.source or _domain(target.url)
     own_domain = by.source or _domain(by.url)
     hints = by.hints
@@ -228,7 +230,7 @@ def _credit(by: DocView, target: DocView, wires: WireRegistry) -> str | None:
         if wire is not None and target_domain in wire.domains and own_domain not in wire.domains:
             return f"{wire.name} byline credit"
     for url, why in hints.pointers():
-        if target_url is not None and url == target_url and url != _canonical(by.url):
+        if target_url is not None and url == target_url and url != canonical_or_none(by.url):
             return why
         pointed = _domain(url)
         if pointed and pointed == target_domain and pointed != own_domain:

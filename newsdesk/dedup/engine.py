@@ -29,6 +29,7 @@ from newsdesk.dedup.decide import (
     DecideOptions,
     DocId,
     DocView,
+    canonical_or_none,
     decide,
     match,
 )
@@ -42,8 +43,6 @@ from newsdesk.dedup.fingerprint import (
 from newsdesk.dedup.index import FingerprintIndex
 from newsdesk.dedup.similarity import Similarity, TextFeatures, compare, text_features
 from newsdesk.dedup.wires import WireRegistry, default_registry
-from newsdesk.errors import InvalidURL
-from newsdesk.normalize import canonicalize_url
 
 __all__ = ["DedupOutcome", "Deduplicator", "EngineOptions", "apply_outcome", "index_keys"]
 
@@ -71,22 +70,13 @@ class DedupOutcome:
     fingerprint: Fingerprint | None = None
 
 
-def _canonical(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return canonicalize_url(url)
-    except InvalidURL:
-        return None
-
-
 def index_keys(
     doc: DocView, fp: Fingerprint, *, options: FingerprintOptions | None = None
 ) -> tuple[int, ...]:
     """The keys ``doc`` is indexed under: exact identity keys, then LSH band keys."""
     digest = fp.hash if fp.tokens >= (options or FingerprintOptions()).min_tokens else None
     return (
-        *exact_keys(canonical_url=_canonical(doc.url), guid=doc.guid, text_digest=digest),
+        *exact_keys(canonical_url=canonical_or_none(doc.url), guid=doc.guid, text_digest=digest),
         *band_keys(fp, options=options),
     )
 
@@ -134,7 +124,7 @@ class Deduplicator:
         opts = self.options
         fp = fingerprint(doc.text, options=opts.fingerprint)
         keys = index_keys(doc, fp, options=opts.fingerprint)
-        own = _canonical(doc.url)
+        own = canonical_or_none(doc.url)
         credited = tuple(url for url, _why in doc.hints.pointers() if url != own)
         query = (*keys, *(k for url in credited for k in exact_keys(canonical_url=url)))
         found = sorted(self.index.candidates(query) - {doc.id}, key=str)[: opts.max_candidates]
@@ -199,8 +189,8 @@ class Deduplicator:
 
 def _names_as_source(page: DocView, source: DocView) -> str | None:
     """The signal by which ``page`` gives ``source``'s URL as its source, if any."""
-    target = _canonical(source.url)
-    own = _canonical(page.url)
+    target = canonical_or_none(source.url)
+    own = canonical_or_none(page.url)
     if target is None or target == own:
         return None
     return next((why for url, why in page.hints.pointers() if url == target), None)

@@ -193,17 +193,16 @@ class SqlStore:
 
     @_guard
     def get_source(self, source_id: int) -> Source | None:
-        with self._read() as conn:
-            row = conn.execute(
-                sa.select(sources, self._article_count()).where(sources.c.id == source_id)
-            ).one_or_none()
-        return None if row is None else source_from_row(row, articles=row.articles)
+        return self._one_source(sources.c.id == source_id)
 
     @_guard
     def get_source_by_url(self, url: str) -> Source | None:
+        return self._one_source(sources.c.url == url)
+
+    def _one_source(self, condition: sa.ColumnElement[bool]) -> Source | None:
         with self._read() as conn:
             row = conn.execute(
-                sa.select(sources, self._article_count()).where(sources.c.url == url)
+                sa.select(sources, self._article_count()).where(condition)
             ).one_or_none()
         return None if row is None else source_from_row(row, articles=row.articles)
 
