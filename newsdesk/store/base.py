@@ -24,6 +24,8 @@ __all__ = [
     "ArticleCursor",
     "ArticlePage",
     "ArticleQuery",
+    "CopyMember",
+    "CopyShare",
     "EntryWrite",
     "Facets",
     "Store",
@@ -74,6 +76,10 @@ class ArticleQuery:
     ``topic`` is one of the article's categories, exactly. ``since``/``until`` bound the sort
     time (published, else first seen): ``since <= t < until``. ``q`` is a case-insensitive
     substring of the headline.
+
+    ``fold_copies`` shows each copy group (articles sharing a ``primary_id``) once: by its
+    primary when the primary matches the other filters, else by the group's earliest
+    matching copy (by sort time, then id). Undecided articles are always shown.
     """
 
     source_ids: tuple[int, ...] = ()
@@ -83,6 +89,7 @@ class ArticleQuery:
     since: datetime | None = None
     until: datetime | None = None
     q: str | None = None
+    fold_copies: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +142,38 @@ class Facets:
     languages: tuple[tuple[str, int], ...] = ()
     countries: tuple[tuple[str, int], ...] = ()
     topics: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CopyMember:
+    """One article of a copy group, as much as a page needs to name and link it.
+
+    ``primary_source`` is the display name its stored decision gave the group's primary
+    (a wire's name or a domain), ``copy_of`` the article it copies (None for an original)."""
+
+    id: int
+    source_id: int
+    url: str
+    canonical_url: str | None
+    title: str
+    published: datetime | None
+    first_seen: datetime
+    copy_of: int | None
+    primary_id: int
+    primary_source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyShare:
+    """How much of one source's output is copied: ``extracted`` articles (page fetched and
+    extracted), ``copies`` among them (``copy_of`` set) and ``uncredited`` copies (no
+    credit to any source: no wire byline, original-source / syndication-source /
+    isBasedOn pointer, credit link or name, and no rel=canonical to another site)."""
+
+    source_id: int
+    extracted: int
+    copies: int
+    uncredited: int
 
 
 class Store(Protocol):
@@ -287,6 +326,14 @@ class Store(Protocol):
         ``keys``. Returns False, writing nothing, when the article is gone."""
 
     # --- reading (web and API) -----------------------------------------------------------
+    def copy_groups(self, primary_ids: Sequence[int]) -> dict[int, tuple[CopyMember, ...]]:
+        """Every stored article whose ``primary_id`` is one of ``primary_ids`` (the primary
+        itself included when it still exists), by group, oldest first (sort time, id).
+        Groups without any stored member are left out."""
+
+    def copy_shares(self, source_id: int | None = None) -> dict[int, CopyShare]:
+        """:class:`CopyShare` of every source having extracted articles (or of one)."""
+
     def query_articles(
         self, query: ArticleQuery, *, limit: int = 50, after: ArticleCursor | None = None
     ) -> ArticlePage:

@@ -1,33 +1,48 @@
 """Queries behind the reader's pages and the JSON API (the read side of :class:`SqlStore`).
 
 Each function takes an open connection and builds dialect-neutral SQL except where noted
-(day bucketing). Article order everywhere is newest first by :data:`sort_time` then id, the
-same expression as the ``ix_articles_newest`` index, so keyset pages walk that index.
+(day bucketing). Copy groups (``primary_id``, from :mod:`newsdesk.store.copies`) are read
+here for the reader: lists can fold a group into one row (:func:`article_select` with
+``fold_copies``), :func:`copy_groups` names a group's members, :func:`copy_shares` counts
+each source's uncredited copies.
+
+Article order everywhere is newest first by :data:`sort_time` then id, the same expression
+as the ``ix_articles_newest`` index, so keyset pages walk that index.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from newsdesk.dedup import AttributionHints
+from newsdesk.errors import InvalidURL
+from newsdesk.normalize import registered_domain
 from newsdesk.store.base import (
     Activity,
     ArticleCursor,
     ArticleQuery,
+    CopyMember,
+    CopyShare,
     Facets,
     TitleRevision,
     VolumePoint,
 )
+from newsdesk.store.rows import chunks
 from newsdesk.store.schema import article_titles, articles, events, sources
 
 __all__ = [
     "activity",
     "article_select",
+    "copy_groups",
+    "copy_shares",
+    "credits_a_source",
     "facets",
     "sort_time",
     "source_volume",
@@ -44,31 +59,65 @@ def _language_matches(column: Any, language: str) -> Any:
     return sa.or_(lowered == lang, lowered.startswith(lang + "-", autoescape=True))
 
 
-def article_select(
-    query: ArticleQuery, *, limit: int, after: ArticleCursor | None
-) -> sa.Select[Any]:
-    """The SELECT of one page of articles (``limit`` rows) matching ``query``."""
-    stmt = sa.select(articles)
+def _filtered(stmt: sa.Select[Any], table: Any, query: ArticleQuery) -> sa.Select[Any]:
+    """``stmt`` restricted to the rows of ``table`` (``articles`` or an alias of it) that
+    match ``query``'s filters (not its cursor, not its folding)."""
+    time = sa.func.coalesce(table.c.published, table.c.first_seen)
     if query.source_ids:
-        stmt = stmt.where(articles.c.source_id.in_(query.source_ids))
+        stmt = stmt.where(table.c.source_id.in_(query.source_ids))
     if query.country or query.language:
-        stmt = stmt.join(sources, sources.c.id == articles.c.source_id)
+        outlet = sources.alias() if table is not articles else sources
+        stmt = stmt.join(outlet, outlet.c.id == table.c.source_id)
         if query.country:
-            stmt = stmt.where(sa.func.upper(sources.c.country) == query.country.strip().upper())
+            stmt = stmt.where(sa.func.upper(outlet.c.country) == query.country.strip().upper())
         if query.language:
-            lang = sa.func.coalesce(articles.c.language, sources.c.language)
+            lang = sa.func.coalesce(table.c.language, outlet.c.language)
             stmt = stmt.where(_language_matches(lang, query.language))
     if query.topic:
         # categories is a JSON list: look for the topic as a JSON string, serialised the way
         # the column serialises it (json.dumps, ASCII-escaped), so both backends agree.
         needle = json.dumps(query.topic)
-        stmt = stmt.where(sa.cast(articles.c.categories, sa.Text).contains(needle, autoescape=True))
+        stmt = stmt.where(sa.cast(table.c.categories, sa.Text).contains(needle, autoescape=True))
     if query.since is not None:
-        stmt = stmt.where(sort_time >= query.since)
+        stmt = stmt.where(time >= query.since)
     if query.until is not None:
-        stmt = stmt.where(sort_time < query.until)
+        stmt = stmt.where(time < query.until)
     if query.q:
-        stmt = stmt.where(articles.c.title.icontains(query.q, autoescape=True))
+        stmt = stmt.where(table.c.title.icontains(query.q, autoescape=True))
+    return stmt
+
+
+def _group_head(query: ArticleQuery) -> Any:
+    """True for the one row that stands for its copy group among the rows matching
+    ``query``: the group's primary, else its earliest matching copy; and for every article
+    without a decision. The choice depends on the filter result only, never on the page,
+    so cursor pages stay stable (a new copy sorts after the row standing for its group)."""
+    other = articles.alias("other")
+    other_time = sa.func.coalesce(other.c.published, other.c.first_seen)
+    outranks = sa.or_(
+        other.c.id == articles.c.primary_id,
+        other_time < sort_time,
+        sa.and_(other_time == sort_time, other.c.id < articles.c.id),
+    )
+    better = _filtered(sa.select(sa.literal(1)).select_from(other), other, query).where(
+        other.c.primary_id == articles.c.primary_id,
+        other.c.id != articles.c.id,
+        outranks,
+    )
+    return sa.or_(
+        articles.c.primary_id.is_(None),
+        articles.c.primary_id == articles.c.id,
+        ~better.exists(),
+    )
+
+
+def article_select(
+    query: ArticleQuery, *, limit: int, after: ArticleCursor | None
+) -> sa.Select[Any]:
+    """The SELECT of one page of articles (``limit`` rows) matching ``query``."""
+    stmt = _filtered(sa.select(articles), articles, query)
+    if query.fold_copies:
+        stmt = stmt.where(_group_head(query))
     if after is not None:
         stmt = stmt.where(
             sa.or_(
@@ -77,6 +126,116 @@ def article_select(
             )
         )
     return stmt.order_by(sort_time.desc(), articles.c.id.desc()).limit(limit)
+
+
+def copy_groups(conn: Connection, primary_ids: Sequence[int]) -> dict[int, tuple[CopyMember, ...]]:
+    """The members of the copy groups of ``primary_ids`` (read through ``ix_articles_primary_id``),
+    oldest first."""
+    found: dict[int, list[CopyMember]] = {}
+    wanted = sorted({int(i) for i in primary_ids})
+    for part in chunks(wanted, 500):
+        rows = conn.execute(
+            sa.select(
+                articles.c.id,
+                articles.c.source_id,
+                articles.c.url,
+                articles.c.canonical_url,
+                articles.c.title,
+                articles.c.published,
+                articles.c.first_seen,
+                articles.c.copy_of,
+                articles.c.primary_id,
+                articles.c.primary_source,
+            )
+            .where(articles.c.primary_id.in_(part))
+            .order_by(sort_time, articles.c.id)
+        )
+        for r in rows:
+            found.setdefault(r.primary_id, []).append(
+                CopyMember(
+                    id=r.id,
+                    source_id=r.source_id,
+                    url=r.url,
+                    canonical_url=r.canonical_url,
+                    title=r.title,
+                    published=r.published,
+                    first_seen=r.first_seen,
+                    copy_of=r.copy_of,
+                    primary_id=r.primary_id,
+                    primary_source=r.primary_source,
+                )
+            )
+    return {group: tuple(members) for group, members in found.items()}
+
+
+def _other_site(url: str | None, own: str | None) -> bool:
+    if not url or not own:
+        return False
+    try:
+        return registered_domain(url) != registered_domain(own)
+    except InvalidURL:
+        return False
+
+
+# How a copy's stored reasons say that it credited its primary (see newsdesk.dedup.decide:
+# match() and _credit()): a credited copy relation, a wire byline, a pointer, a name.
+_CREDIT_WORDS = (
+    "credited by",
+    "byline credit",
+    "original-source",
+    "syndication-source",
+    "isBasedOn",
+    "credit link",
+)
+
+
+def credits_a_source(url: str | None, attribution: Any, reasons: Any) -> bool:
+    """Whether a copy names where it came from: a credit among its attribution hints (wire
+    byline, original-source / syndication-source meta, JSON-LD isBasedOn, a credit link or
+    name, rel=canonical to another site) or in its stored decision's reasons."""
+    if isinstance(attribution, dict):
+        hints = AttributionHints.from_dict(attribution)
+        if (
+            hints.wire_credit
+            or hints.original_source_url
+            or hints.syndication_source_url
+            or hints.jsonld_is_based_on
+            or hints.credited_urls
+            or hints.credited_names
+            or _other_site(hints.canonical_url, url)
+        ):
+            return True
+    if isinstance(reasons, list):
+        text = " ".join(str(r) for r in reasons)
+        return any(word in text for word in _CREDIT_WORDS)
+    return False
+
+
+def copy_shares(conn: Connection, source_id: int | None = None) -> dict[int, CopyShare]:
+    """Extracted articles, copies and uncredited copies per source. Counting is done by the
+    database; only the copies' attribution (JSON, judged in Python) is read row by row."""
+    extracted = sa.select(articles.c.source_id, sa.func.count().label("n")).where(
+        articles.c.status == "ok"
+    )
+    copied = sa.select(
+        articles.c.source_id, articles.c.url, articles.c.attribution, articles.c.copy_reasons
+    ).where(articles.c.status == "ok", articles.c.copy_of.is_not(None))
+    if source_id is not None:
+        extracted = extracted.where(articles.c.source_id == source_id)
+        copied = copied.where(articles.c.source_id == source_id)
+    totals = {
+        int(r.source_id): int(r.n) for r in conn.execute(extracted.group_by(articles.c.source_id))
+    }
+    copies: Counter[int] = Counter()
+    uncredited: Counter[int] = Counter()
+    for row in conn.execute(copied):
+        copies[row.source_id] += 1
+        if not credits_a_source(row.url, row.attribution, row.copy_reasons):
+            uncredited[row.source_id] += 1
+    return {
+        sid: CopyShare(source_id=sid, extracted=n, copies=copies[sid], uncredited=uncredited[sid])
+        for sid, n in totals.items()
+    }
 
 
 def title_history(conn: Connection, article_id: int) -> list[TitleRevision]:
@@ -126,6 +285,7 @@ def facets(conn: Connection, *, recent: int) -> Facets:
         sa.select(
             sa.func.coalesce(articles.c.language, sources.c.language).label("language"),
             articles.c.categories,
+            sa.func.coalesce(articles.c.primary_id, articles.c.id).label("group_id"),
         )
         .join(sources, sources.c.id == articles.c.source_id)
         .order_by(sort_time.desc(), articles.c.id.desc())
@@ -133,7 +293,11 @@ def facets(conn: Connection, *, recent: int) -> Facets:
     )
     languages: Counter[str] = Counter()
     topics: Counter[str] = Counter()
+    groups: set[int] = set()
     for row in conn.execute(newest):
+        if row.group_id in groups:  # a copy group counts once, like a folded list shows it
+            continue
+        groups.add(row.group_id)
         if row.language:
             languages[str(row.language).lower().split("-")[0]] += 1
         for topic in row.categories or ():

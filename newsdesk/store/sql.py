@@ -33,6 +33,8 @@ from newsdesk.store.base import (
     ArticleCursor,
     ArticlePage,
     ArticleQuery,
+    CopyMember,
+    CopyShare,
     EntryWrite,
     Facets,
     StoreStats,
@@ -544,6 +546,16 @@ class SqlStore:
             assert when is not None  # first_seen is NOT NULL
             next_cursor = ArticleCursor(time=when, id=last.id)
         return ArticlePage(articles=page, next=next_cursor)
+
+    @_guard
+    def copy_groups(self, primary_ids: Sequence[int]) -> dict[int, tuple[CopyMember, ...]]:
+        with self._read() as conn:
+            return reading.copy_groups(conn, primary_ids)
+
+    @_guard
+    def copy_shares(self, source_id: int | None = None) -> dict[int, CopyShare]:
+        with self._read() as conn:
+            return reading.copy_shares(conn, source_id)
 
     @_guard
     def title_history(self, article_id: int) -> list[TitleRevision]:
