@@ -20,7 +20,10 @@ JSON Lines format that ``newsdesk eval dedup`` scores (see :mod:`newsdesk.dedup.
   so that spun copies sit among same-event reports.
 
 Arrival order is mostly publication order, with some copies arriving before their original.
-Deterministic for a given ``seed``. Usage: ``python -m newsdesk.dedup.devset OUT.jsonl``.
+Deterministic for a given ``seed``. ``part`` (``a`` or ``b``) keeps half of the source texts
+(benchmark pages by a hash of their id, ECB+ by topic parity, so a topic's look-alike reports
+stay together): thresholds tuned on one half can be checked on texts they never saw.
+Usage: ``python -m newsdesk.dedup.devset OUT.jsonl [DATA_DIR] [SEED] [PART]``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import json
 import random
 import re
 import sys
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -45,9 +49,19 @@ from newsdesk.dedup.spin import light_edit, spin, swap_words
 from newsdesk.errors import InvalidURL
 from newsdesk.normalize import registered_domain
 
-__all__ = ["KINDS", "WIRE_CONTAINMENT", "build_devset", "containment", "main", "write_jsonl"]
+__all__ = [
+    "KINDS",
+    "PARTS",
+    "WIRE_CONTAINMENT",
+    "build_devset",
+    "containment",
+    "main",
+    "write_jsonl",
+]
 
 KINDS = ("verbatim", "templated", "truncated", "wire", "spun")
+#: The two halves of the source texts that ``build_devset(part=...)`` can keep.
+PARTS = ("a", "b")
 WIRE_CONTAINMENT = 0.5
 
 _EPOCH = datetime(2024, 3, 1, 6, 0, tzinfo=UTC)
@@ -155,12 +169,22 @@ def _page(
     )
 
 
-def _benchmark_originals(data_dir: Path) -> list[dict[str, Any]]:
+def _in_part(key: str | int, part: str | None) -> bool:
+    if part is None:
+        return True
+    if isinstance(key, int):
+        return PARTS[key % 2] == part
+    return PARTS[zlib.crc32(key.encode("utf-8")) % 2] == part
+
+
+def _benchmark_originals(data_dir: Path, part: str | None = None) -> list[dict[str, Any]]:
     folder = data_dir / "extraction-benchmark"
     with gzip.open(folder / "ground-truth.json.gz", "rt", encoding="utf-8") as handle:
         truth: dict[str, dict[str, str]] = json.load(handle)
     rows: list[dict[str, Any]] = []
     for page_id in sorted(truth):
+        if not _in_part(page_id, part):
+            continue
         item = truth[page_id]
         text = item["articleBody"].strip()
         if len(text.split()) < 80:
@@ -318,9 +342,9 @@ def _wire_copies(
         )
 
 
-def _add_benchmark(builder: _Builder, data_dir: Path) -> None:
+def _add_benchmark(builder: _Builder, data_dir: Path, part: str | None) -> None:
     rng = builder.rng
-    for index, page in enumerate(_benchmark_originals(data_dir)):
+    for index, page in enumerate(_benchmark_originals(data_dir, part)):
         base = _EPOCH + timedelta(hours=index * 3, minutes=rng.randint(0, 59))
         story = f"aeb-{page['key'][:10]}"
         kind = KINDS[index % len(KINDS)]
@@ -381,7 +405,7 @@ def _ecb_groups(docs: list[dict[str, Any]]) -> dict[str, str]:
     return {doc: root(doc) for doc in parent}
 
 
-def _add_ecbplus(builder: _Builder, data_dir: Path) -> None:
+def _add_ecbplus(builder: _Builder, data_dir: Path, part: str | None) -> None:
     rng = builder.rng
     path = data_dir / "story-clusters" / "ecbplus" / "ecbplus_dev.jsonl"
     with path.open(encoding="utf-8") as handle:
@@ -389,7 +413,7 @@ def _add_ecbplus(builder: _Builder, data_dir: Path) -> None:
     by_cluster: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     for doc in docs:
         full = f"{doc['title']}\n\n{doc['text']}".strip()
-        if len(full.split()) < 30:
+        if len(full.split()) < 30 or not _in_part(int(doc["topic"]), part):
             continue
         doc["full"] = full
         by_cluster[doc["cluster"]].append(doc)
@@ -443,15 +467,20 @@ def _add_ecbplus(builder: _Builder, data_dir: Path) -> None:
             builder.copy_row(original, "spun", published, arrival=published.timestamp())
 
 
-def build_devset(data_dir: str | Path, *, seed: int = 7) -> list[dict[str, Any]]:
+def build_devset(
+    data_dir: str | Path, *, seed: int = 7, part: str | None = None
+) -> list[dict[str, Any]]:
     """The development set built from ``data_dir`` (the ``shared/data`` folder): rows in
     arrival order, each with ``id, url, source, published, title, text, html`` (or None)
-    and the labels ``copy_of, kind, story``. Raises ``OSError`` or ``ValueError`` when the
-    data is missing or malformed."""
+    and the labels ``copy_of, kind, story``. ``part`` (one of :data:`PARTS`) keeps half of
+    the source texts; None keeps all. Raises ``OSError`` or ``ValueError`` when the data is
+    missing or malformed, ``ValueError`` for an unknown ``part``."""
+    if part is not None and part not in PARTS:
+        raise ValueError(f"part must be one of {PARTS}, not {part!r}")
     builder = _Builder(seed)
     root = Path(data_dir)
-    _add_benchmark(builder, root)
-    _add_ecbplus(builder, root)
+    _add_benchmark(builder, root, part)
+    _add_ecbplus(builder, root, part)
     rows = sorted(builder.rows, key=lambda r: (r.pop("arrival"), r["id"]))
     return [{k: v for k, v in row.items() if not (k == "html" and v is None)} for row in rows]
 
@@ -467,16 +496,19 @@ def write_jsonl(rows: Iterable[dict[str, Any]], path: str | Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m newsdesk.dedup.devset OUT.jsonl [DATA_DIR] [SEED]``."""
+    """``python -m newsdesk.dedup.devset OUT.jsonl [DATA_DIR] [SEED] [PART]``."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        sys.stderr.write("usage: python -m newsdesk.dedup.devset OUT.jsonl [DATA_DIR] [SEED]\n")
+    if not args or (len(args) > 3 and args[3] not in PARTS):
+        sys.stderr.write(
+            "usage: python -m newsdesk.dedup.devset OUT.jsonl [DATA_DIR] [SEED] [a|b]\n"
+        )
         return 2
     data_dir = (
         Path(args[1]) if len(args) > 1 else Path(__file__).resolve().parents[3] / "shared" / "data"
     )
     seed = int(args[2]) if len(args) > 2 else 7
-    count = write_jsonl(build_devset(data_dir, seed=seed), args[0])
+    part = args[3] if len(args) > 3 else None
+    count = write_jsonl(build_devset(data_dir, seed=seed, part=part), args[0])
     sys.stdout.write(f"{count} articles written to {args[0]}\n")
     return 0
 

@@ -12,7 +12,14 @@ from typing import Any
 
 import pytest
 
-from newsdesk.dedup.devset import KINDS, WIRE_CONTAINMENT, build_devset, containment, write_jsonl
+from newsdesk.dedup.devset import (
+    KINDS,
+    PARTS,
+    WIRE_CONTAINMENT,
+    build_devset,
+    containment,
+    write_jsonl,
+)
 from newsdesk.dedup.evaluate import DedupReport, evaluate_jsonl
 
 pytestmark = pytest.mark.shared
@@ -79,3 +86,11 @@ def test_quality_floor(report: DedupReport) -> None:
     assert scores["primary_accuracy"] >= FLOORS["primary_accuracy"], scores
     for kind, floor in KIND_FLOORS.items():
         assert scores["recall_by_kind"][kind] >= floor, (kind, scores)
+
+
+def test_devset_parts_split_the_source_texts(shared_data: Path) -> None:
+    halves = [build_devset(shared_data, seed=7, part=part) for part in PARTS]
+    stories = [{row["story"] for row in half} for half in halves]
+    assert stories[0] and stories[1] and not stories[0] & stories[1]
+    with pytest.raises(ValueError):
+        build_devset(shared_data, part="c")
