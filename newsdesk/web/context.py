@@ -10,7 +10,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from newsdesk.model import Article, Source
 from newsdesk.store.base import ArticleQuery, Facets, Store
 from newsdesk.web.present import ArticleView, article_excerpt, article_view
+from newsdesk.web.provenance import COPIES_SHOWN, provenance
 
 __all__ = ["Filters", "WebContext", "etag_response", "format_when", "get_filters", "parse_time"]
 
@@ -91,8 +92,10 @@ class Filters:
     since: datetime | None = None
     until: datetime | None = None
 
-    def query(self) -> ArticleQuery:
+    def query(self, *, fold_copies: bool = True) -> ArticleQuery:
+        """The store query; ``fold_copies`` shows each copy group once (lists do)."""
         return ArticleQuery(
+            fold_copies=fold_copies,
             source_ids=(self.source,) if self.source is not None else (),
             language=self.language or None,
             country=self.country or None,
@@ -153,14 +156,33 @@ class WebContext:
         found = self.sources().get(source_id)
         return found if found is not None else self.store.get_source(source_id)
 
-    def view(self, article: Article) -> ArticleView:
+    def view(self, article: Article, *, copies_shown: int = COPIES_SHOWN) -> ArticleView:
+        """What pages, feeds and the API show of ``article``, its primary source included."""
+        return self.views([article], copies_shown=copies_shown)[0]
+
+    def views(
+        self, articles: Sequence[Article], *, copies_shown: int = COPIES_SHOWN
+    ) -> list[ArticleView]:
+        """:meth:`view` of each article, reading all their copy groups in one query."""
         assert self._excerpts is not None
-        return article_view(
-            article,
-            self.source(article.source_id),
-            words=self.excerpt_words,
-            excerpt_text=self._excerpts.get(article, self.excerpt_words),
+        groups = self.store.copy_groups(
+            [a.primary_id for a in articles if a.primary_id is not None]
         )
+        return [
+            article_view(
+                article,
+                self.source(article.source_id),
+                words=self.excerpt_words,
+                excerpt_text=self._excerpts.get(article, self.excerpt_words),
+                provenance=provenance(
+                    article,
+                    groups.get(article.primary_id, ()) if article.primary_id is not None else (),
+                    self.source,
+                    copies_shown=copies_shown,
+                ),
+            )
+            for article in articles
+        ]
 
     def render(
         self, request: Request, name: str, values: Mapping[str, Any], *, status: int = 200

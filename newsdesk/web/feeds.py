@@ -6,6 +6,10 @@ its date; its id is this server's page of the article, so it stays put when an o
 moves a URL. Strangers' text (headlines, outlet names, topics, authors) goes through
 :func:`newsdesk.web.excerpt.plain_text` (nh3, every tag stripped) since many feed readers
 render an RSS title as HTML; characters XML cannot carry are dropped as well.
+
+Every entry carries its primary source (issue 3's rule): a copy's summary ends with the
+line pages print ("Primary source: Reuters — byline credit; ..."), and JSON Feed items
+have a ``_newsdesk`` extension with the primary source and the article it was copied from.
 """
 
 from __future__ import annotations
@@ -49,6 +53,32 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", plain_text(text)).replace("\n", " ")
 
 
+def _summary(view: ArticleView) -> str:
+    line = view.provenance.line if view.provenance else ""
+    return " ".join(p for p in (view.excerpt, f"({line})" if line else "") if p)
+
+
+def _extension(view: ArticleView) -> dict[str, Any] | None:
+    prov = view.provenance
+    if prov is None or prov.primary is None:
+        return None
+    out: dict[str, Any] = {
+        "primary_source": {
+            "outlet": _clean(prov.primary.outlet),
+            "url": prov.primary.link,
+            "this_article": prov.is_primary,
+        }
+    }
+    if prov.copied_from is not None:
+        out["copied_from"] = {
+            "outlet": _clean(prov.copied_from.outlet),
+            "url": prov.copied_from.link,
+        }
+    if prov.copies_total:
+        out["copies"] = prov.copies_total
+    return out
+
+
 def _entry_id(spec: FeedSpec, view: ArticleView) -> str:
     return f"{spec.base_url}articles/{view.id}"
 
@@ -76,8 +106,9 @@ def _feedgen(spec: FeedSpec, views: list[ArticleView]) -> FeedGenerator:
         entry.published(when)
         entry.updated(when)
         entry.guid(_entry_id(spec, view), permalink=False)
-        if view.excerpt:
-            entry.summary(_clean(view.excerpt))  # also the RSS description
+        summary = _summary(view)
+        if summary:
+            entry.summary(_clean(summary))  # also the RSS description
         for author in view.authors:
             if _clean(author).strip():
                 entry.author(name=_clean(author))
@@ -93,9 +124,12 @@ def _json_feed(spec: FeedSpec, views: list[ArticleView]) -> bytes:
             "id": _entry_id(spec, view),
             "url": view.link or _entry_id(spec, view),
             "title": _clean(view.title),
-            "content_text": _clean(view.excerpt),
-            "summary": _clean(view.excerpt),
+            "content_text": _clean(_summary(view)),
+            "summary": _clean(_summary(view)),
         }
+        extension = _extension(view)
+        if extension:
+            item["_newsdesk"] = extension
         if view.link:
             item["external_url"] = view.link
         if view.time:

@@ -14,6 +14,7 @@ import difflib
 import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsdesk.errors import InvalidURL
@@ -21,6 +22,9 @@ from newsdesk.model import Article, Source
 from newsdesk.normalize import same_site
 from newsdesk.store.base import ArticleCursor, TitleRevision
 from newsdesk.web.excerpt import excerpt, plain_text
+
+if TYPE_CHECKING:
+    from newsdesk.web.provenance import Provenance
 
 __all__ = [
     "ArticleView",
@@ -31,6 +35,9 @@ __all__ = [
     "article_view",
     "decode_cursor",
     "encode_cursor",
+    "host_of",
+    "outlet_link",
+    "outlet_name",
     "outlet_url",
     "revisions",
     "safe_http_url",
@@ -58,6 +65,7 @@ class ArticleView:
     authors: tuple[str, ...]
     topics: tuple[str, ...]
     revised: bool
+    provenance: Provenance | None = None  # None: copy detection has not decided it yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +97,24 @@ def safe_http_url(url: str | None) -> str | None:
 def outlet_url(article: Article) -> str | None:
     """The link to the original: the page's canonical URL when it stays on the outlet's
     site, else the URL the feed gave."""
-    url = safe_http_url(article.url)
-    canonical = safe_http_url(article.canonical_url)
+    return outlet_link(article.url, article.canonical_url)
+
+
+def outlet_link(url: str | None, canonical_url: str | None) -> str | None:
+    """:func:`outlet_url` from an article's two URLs."""
+    url = safe_http_url(url)
+    canonical = safe_http_url(canonical_url)
     if canonical and url and _same_site(_host(canonical), _host(url)):
         return canonical
     return url or None
+
+
+def host_of(url: str) -> str:
+    """The host of ``url``, or ``url`` itself when it has none (a name to show)."""
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
 
 
 def _host(url: str) -> str:
@@ -122,7 +143,7 @@ def outlet_name(source: Source | None, article: Article | None = None) -> str:
     if article is not None and article.site_name:
         return article.site_name
     url = source.url if source is not None else (article.url if article else "")
-    return urlsplit(url).hostname or url
+    return host_of(url)
 
 
 def article_excerpt(article: Article, *, words: int) -> str:
@@ -136,10 +157,16 @@ def article_excerpt(article: Article, *, words: int) -> str:
 
 
 def article_view(
-    article: Article, source: Source | None, *, words: int, excerpt_text: str | None = None
+    article: Article,
+    source: Source | None,
+    *,
+    words: int,
+    excerpt_text: str | None = None,
+    provenance: Provenance | None = None,
 ) -> ArticleView:
     """What every page, feed and API answer shows of ``article``. ``excerpt_text``: an
-    excerpt already made (cached) for it, else one is made from the article."""
+    excerpt already made (cached) for it, else one is made from the article;
+    ``provenance``: its copy group as :func:`newsdesk.web.provenance.provenance` tells it."""
     titles = [t for t in article.titles if t]
     return ArticleView(
         id=article.id,
@@ -158,6 +185,7 @@ def article_view(
         authors=article.authors,
         topics=tuple(dict.fromkeys(c.strip() for c in article.categories if c.strip())),
         revised=len(set(titles)) > 1,
+        provenance=provenance,
     )
 
 

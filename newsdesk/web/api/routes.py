@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
@@ -33,10 +33,12 @@ from newsdesk.web.api.schemas import (
 )
 from newsdesk.web.context import Filters, WebContext, etag_response, get_filters
 from newsdesk.web.present import BadCursor, decode_cursor, encode_cursor
+from newsdesk.web.provenance import copy_flag
 
 __all__ = ["api_router", "status_out"]
 
 JSON = "application/json"
+ALL_COPIES = 200  # copies listed in one article's answer
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -100,8 +102,17 @@ def api_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
                 openapi_examples={"first page": {"value": ""}},
             ),
         ] = None,
+        copies: Annotated[
+            Literal["fold", "all"],
+            Query(
+                description="fold: one item per copy group (its primary, or its earliest "
+                "matching copy when the primary is filtered out), the other copies in "
+                "`copies`; all: every article."
+            ),
+        ] = "fold",
     ) -> Response:
-        """Headline, excerpt and the link to the original of each article, newest first.
+        """Headline, excerpt and the link to the original of each article, newest first,
+        with its primary source; copies of one article are folded into one item.
 
         `curl 'http://127.0.0.1:8000/api/v1/articles?language=en&limit=20'`; follow `next`
         for older articles. The pages stay stable while new articles arrive."""
@@ -109,13 +120,15 @@ def api_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
             after = decode_cursor(cursor) if cursor else None
         except BadCursor as exc:
             raise HTTPException(400, str(exc)) from exc
-        page = ctx.store.query_articles(filters.query(), limit=limit, after=after)
+        query = filters.query(fold_copies=copies == "fold")
+        page = ctx.store.query_articles(query, limit=limit, after=after)
         next_cursor = encode_cursor(page.next) if page.next else None
+        extra = {"copies": copies} if copies != "fold" else {}
         body = ArticleList(
-            items=[article_out(ctx.view(a)) for a in page.articles],
+            items=[article_out(v) for v in ctx.views(page.articles)],
             next_cursor=next_cursor,
             next=(
-                f"/api/v1/articles?{filters.encode(limit=str(limit), cursor=next_cursor)}"
+                "/api/v1/articles?" + filters.encode(limit=str(limit), **extra, cursor=next_cursor)
                 if next_cursor
                 else None
             ),
@@ -139,7 +152,8 @@ def api_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
         article = ctx.store.get_article(article_id)
         if article is None:
             raise HTTPException(404, f"no article {article_id}")
-        body = article_detail(ctx.view(article), ctx.store.title_history(article_id))
+        view = ctx.view(article, copies_shown=ALL_COPIES)
+        body = article_detail(view, ctx.store.title_history(article_id))
         return etag_response(request, body.model_dump_json().encode(), JSON)
 
     @router.get(
@@ -150,7 +164,10 @@ def api_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
     )
     def list_sources(request: Request) -> Response:
         """`curl http://127.0.0.1:8000/api/v1/sources`"""
-        body = SourceList(items=[source_out(s) for s in ctx.store.list_sources()])
+        shares = ctx.store.copy_shares()
+        body = SourceList(
+            items=[source_out(s, copy_flag(shares.get(s.id))) for s in ctx.store.list_sources()]
+        )
         return etag_response(request, body.model_dump_json().encode(), JSON)
 
     @router.get(
@@ -166,7 +183,8 @@ def api_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
         source = ctx.store.get_source(source_id)
         if source is None:
             raise HTTPException(404, f"no source {source_id}")
-        return etag_response(request, source_out(source).model_dump_json().encode(), JSON)
+        flag = copy_flag(ctx.store.copy_shares(source_id).get(source_id))
+        return etag_response(request, source_out(source, flag).model_dump_json().encode(), JSON)
 
     @router.get(
         "/status",

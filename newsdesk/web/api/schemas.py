@@ -1,4 +1,8 @@
-"""The JSON shapes of /api/v1, with the examples shown in the OpenAPI docs and docs/api.md."""
+"""The JSON shapes of /api/v1, with the examples shown in the OpenAPI docs and docs/api.md.
+
+Every article carries its copy group (issue 3's rule: "every item carries its primary
+source and, where known, the outlet it was copied from"): ``primary_source``,
+``copied_from``, ``copy_decision`` and ``copies``; every source its ``copies`` share."""
 
 from __future__ import annotations
 
@@ -10,6 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsdesk.model import Source
 from newsdesk.store.base import TitleRevision
 from newsdesk.web.present import ArticleView, source_home
+from newsdesk.web.provenance import (
+    UNCREDITED_MIN_EXTRACTED,
+    UNCREDITED_SHARE,
+    ArticleRef,
+    CopyFlag,
+)
 
 __all__ = [
     "ARTICLE_DETAIL_EXAMPLE",
@@ -20,8 +30,13 @@ __all__ = [
     "ArticleDetail",
     "ArticleList",
     "ArticleOut",
+    "ArticleRefOut",
+    "CopiesOut",
+    "CopyDecisionOut",
+    "CopyShareOut",
     "ErrorBody",
     "ErrorOut",
+    "PrimarySourceOut",
     "Revision",
     "SourceHealth",
     "SourceList",
@@ -48,6 +63,46 @@ ARTICLE_EXAMPLE: dict[str, Any] = {
     "topics": ["Policy"],
     "revised": False,
     "page": "/articles/1842",
+    "primary_source": {
+        "article_id": 1838,
+        "source_id": 7,
+        "outlet": "Reuters",
+        "url": "https://www.reuters.com/technology/eu-japan-chips-2026-03-01/",
+        "page": "/articles/1838",
+        "published": "2026-03-01T07:30:00Z",
+        "this_article": False,
+        "why": "byline credit; published 2 h earlier",
+        "summary": "Primary source: Reuters — byline credit; published 2 h earlier",
+    },
+    "copied_from": {
+        "article_id": 1840,
+        "source_id": 12,
+        "outlet": "Japan Today",
+        "url": "https://japantoday.com/category/tech/eu-japan-chips",
+        "page": "/articles/1840",
+        "published": "2026-03-01T08:05:00Z",
+    },
+    "copy_decision": {
+        "kind": "wire",
+        "confidence": 0.97,
+        "reasons": [
+            "copy of 1840: 88% of the shorter text's 5-word shingles shared",
+            "primary source: Reuters — Reuters byline credit; published 2 h earlier",
+        ],
+    },
+    "copies": {
+        "count": 1,
+        "items": [
+            {
+                "article_id": 1840,
+                "source_id": 12,
+                "outlet": "Japan Today",
+                "url": "https://japantoday.com/category/tech/eu-japan-chips",
+                "page": "/articles/1840",
+                "published": "2026-03-01T08:05:00Z",
+            }
+        ],
+    },
 }
 SOURCE_EXAMPLE: dict[str, Any] = {
     "id": 3,
@@ -58,6 +113,13 @@ SOURCE_EXAMPLE: dict[str, Any] = {
     "language": "en",
     "articles": 1240,
     "enabled": True,
+    "copies": {
+        "extracted": 1236,
+        "copies": 310,
+        "uncredited": 2,
+        "uncredited_share": 0.002,
+        "uncredited_republisher": False,
+    },
     "health": {
         "ok": True,
         "last_success": "2026-03-01T09:40:00Z",
@@ -129,6 +191,46 @@ class ArticleOut(BaseModel):
     topics: list[str]
     revised: bool = Field(description="The headline changed after it was first seen.")
     page: str = Field(description="This article's page on this server.")
+    primary_source: PrimarySourceOut | None = Field(
+        description="The primary source of the article's copy group (itself for an "
+        "original); null while copy detection has not decided the article."
+    )
+    copied_from: ArticleRefOut | None = Field(
+        description="The article it copies, when that is not the primary source."
+    )
+    copy_decision: CopyDecisionOut | None = Field(description="Null while undecided.")
+    copies: CopiesOut = Field(description="The group's other copies (folded in lists).")
+
+
+class ArticleRefOut(BaseModel):
+    article_id: int | None = Field(
+        description="The article on this server; null for a credited wire not stored here."
+    )
+    source_id: int | None
+    outlet: str
+    url: str | None = Field(description="That article on its outlet's own site.")
+    page: str | None = Field(description="Its page on this server.")
+    published: datetime | None
+
+
+class PrimarySourceOut(ArticleRefOut):
+    this_article: bool = Field(description="This article is the primary source of its group.")
+    why: str = Field(description="Why it is the primary source, in words; may be empty.")
+    summary: str = Field(
+        description="The line pages print, e.g. 'Primary source: Reuters — byline credit; "
+        "published 2 h earlier'; empty when this article is the primary."
+    )
+
+
+class CopyDecisionOut(BaseModel):
+    kind: str | None = Field(description="original, verbatim, templated, truncated, wire or spun.")
+    confidence: float | None = Field(description="0-1; how sure the copy relation is.")
+    reasons: list[str] = Field(description="The decision as recorded, in words.")
+
+
+class CopiesOut(BaseModel):
+    count: int = Field(description="Other copies of the group (not this, not the primary).")
+    items: list[ArticleRefOut] = Field(description="Oldest first; at most 5 in lists.")
 
 
 class Revision(BaseModel):
@@ -172,6 +274,18 @@ class SourceHealth(BaseModel):
     disabled_reason: str | None
 
 
+class CopyShareOut(BaseModel):
+    extracted: int = Field(description="Articles whose page was fetched and extracted.")
+    copies: int = Field(description="Of those, copies of another stored article.")
+    uncredited: int = Field(description="Copies that credit no source at all.")
+    uncredited_share: float = Field(description="uncredited / extracted.")
+    uncredited_republisher: bool = Field(
+        description=f"uncredited_share >= {UNCREDITED_SHARE} of at least "
+        f"{UNCREDITED_MIN_EXTRACTED} extracted articles: it re-publishes others' articles "
+        "without credit."
+    )
+
+
 class SourceOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [SOURCE_EXAMPLE]})
     id: int
@@ -182,6 +296,7 @@ class SourceOut(BaseModel):
     language: str | None
     articles: int
     enabled: bool
+    copies: CopyShareOut
     health: SourceHealth
 
 
@@ -209,7 +324,27 @@ class StatusOut(BaseModel):
     last_hour: Activity
 
 
+def _ref_out(ref: ArticleRef) -> ArticleRefOut:
+    return ArticleRefOut(
+        article_id=ref.id,
+        source_id=ref.source_id,
+        outlet=ref.outlet,
+        url=ref.link,
+        page=f"/articles/{ref.id}" if ref.id is not None else None,
+        published=ref.published,
+    )
+
+
 def article_out(view: ArticleView) -> ArticleOut:
+    prov = view.provenance
+    primary = None
+    if prov is not None and prov.primary is not None:
+        primary = PrimarySourceOut(
+            **_ref_out(prov.primary).model_dump(),
+            this_article=prov.is_primary,
+            why=prov.why,
+            summary=prov.line,
+        )
     return ArticleOut(
         id=view.id,
         source_id=view.source_id,
@@ -225,6 +360,17 @@ def article_out(view: ArticleView) -> ArticleOut:
         topics=list(view.topics),
         revised=view.revised,
         page=f"/articles/{view.id}",
+        primary_source=primary,
+        copied_from=_ref_out(prov.copied_from) if prov and prov.copied_from else None,
+        copy_decision=(
+            CopyDecisionOut(kind=prov.kind, confidence=prov.confidence, reasons=list(prov.reasons))
+            if prov
+            else None
+        ),
+        copies=CopiesOut(
+            count=prov.copies_total if prov else 0,
+            items=[_ref_out(c) for c in prov.copies] if prov else [],
+        ),
     )
 
 
@@ -235,7 +381,7 @@ def article_detail(view: ArticleView, history: list[TitleRevision]) -> ArticleDe
     )
 
 
-def source_out(source: Source) -> SourceOut:
+def source_out(source: Source, flag: CopyFlag) -> SourceOut:
     return SourceOut(
         id=source.id,
         title=source.title,
@@ -245,6 +391,13 @@ def source_out(source: Source) -> SourceOut:
         language=source.language,
         articles=source.articles,
         enabled=source.enabled,
+        copies=CopyShareOut(
+            extracted=flag.extracted,
+            copies=flag.copies,
+            uncredited=flag.uncredited,
+            uncredited_share=flag.share,
+            uncredited_republisher=flag.flagged,
+        ),
         health=SourceHealth(
             ok=source.enabled and source.failures == 0,
             last_success=source.last_success,

@@ -27,7 +27,7 @@ def feeds_router(ctx: WebContext) -> APIRouter:
         base = str(request.base_url)
         page_url = base + page.lstrip("/")
         spec = FeedSpec(title=title, page_url=page_url, self_url=str(request.url), base_url=base)
-        views = [ctx.view(a) for a in ctx.store.query_articles(query, limit=FEED_SIZE).articles]
+        views = ctx.views(ctx.store.query_articles(query, limit=FEED_SIZE).articles)
         return etag_response(request, build_feed(fmt, spec, views), FORMATS[fmt])
 
     @router.get("/feed.{fmt}")
@@ -46,9 +46,8 @@ def feeds_router(ctx: WebContext) -> APIRouter:
         if source is None:
             raise HTTPException(404, f"no source {source_id}")
         title = f"newsdesk: {source.title or source.url}"
-        return answer(
-            request, fmt, ArticleQuery(source_ids=(source_id,)), title, f"/sources/{source_id}"
-        )
+        query = ArticleQuery(source_ids=(source_id,), fold_copies=True)
+        return answer(request, fmt, query, title, f"/sources/{source_id}")
 
     @router.get("/topics/{topic}/feed.{fmt}")
     def topic_feed(
@@ -57,7 +56,7 @@ def feeds_router(ctx: WebContext) -> APIRouter:
         return answer(
             request,
             fmt,
-            ArticleQuery(topic=topic),
+            ArticleQuery(topic=topic, fold_copies=True),
             f"newsdesk: {topic}",
             "/?topic=" + quote(topic, safe=""),
         )

@@ -1,5 +1,10 @@
 """The reader's pages: the front page (newest articles, filters, cursor paging) and the
-article page (metadata, excerpt, link to the original, headline revisions).
+article page (metadata, excerpt, link to the original, primary source and copies,
+headline revisions).
+
+The front page folds copies: a copy group is one row, its primary's (or, when the primary
+is filtered out, its earliest matching copy's, marked with the primary source), with the
+other copies named under it.
 
 Until story clustering lands the front page lists articles; a story list will slot in as
 another page built from the same views.
@@ -18,6 +23,7 @@ from newsdesk.web.present import BadCursor, decode_cursor, encode_cursor, revisi
 __all__ = ["feed_links", "reader_router"]
 
 PAGE_SIZE = 30
+ALL_COPIES = 200  # copies named on an article's page ("Also published by")
 
 
 def feed_links(base: str, title: str, query: str = "") -> list[dict[str, str]]:
@@ -65,7 +71,7 @@ def reader_router(ctx: WebContext) -> APIRouter:
             "front.html",
             {
                 "title": title,
-                "articles": [ctx.view(a) for a in page.articles],
+                "articles": ctx.views(page.articles),
                 "filters": filters,
                 "next_query": filters.encode(cursor=encode_cursor(page.next))
                 if page.next
@@ -86,7 +92,7 @@ def reader_router(ctx: WebContext) -> APIRouter:
         article = ctx.store.get_article(article_id)
         if article is None:
             raise HTTPException(404, f"no article {article_id}")
-        view = ctx.view(article)
+        view = ctx.view(article, copies_shown=ALL_COPIES)
         source = ctx.source(article.source_id)
         history = revisions(ctx.store.title_history(article_id))
         return ctx.render(

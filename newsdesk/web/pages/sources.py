@@ -1,4 +1,5 @@
-"""Source pages (the outlets, their feeds and health, volume over time) and the OPML export."""
+"""Source pages (the outlets, their feeds and health, volume over time, the share of
+uncredited copies) and the OPML export."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from newsdesk.web.charts import daily_volume_svg
 from newsdesk.web.context import WebContext, etag_response
 from newsdesk.web.pages.reader import feed_links
 from newsdesk.web.present import BadCursor, decode_cursor, encode_cursor, source_home
+from newsdesk.web.provenance import UNCREDITED_MIN_EXTRACTED, UNCREDITED_SHARE, copy_flag
 
 __all__ = ["sources_router"]
 
@@ -29,10 +31,16 @@ def sources_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
     @router.get("/sources", response_class=HTMLResponse)
     def sources_page(request: Request) -> HTMLResponse:
         listed = sorted(ctx.store.list_sources(), key=lambda s: (s.title or s.url).casefold())
+        shares = ctx.store.copy_shares()
         return ctx.render(
             request,
             "sources.html",
-            {"title": "Sources", "sources": listed, "now": clock()},
+            {
+                "title": "Sources",
+                "sources": listed,
+                "flags": {s.id: copy_flag(shares.get(s.id)) for s in listed},
+                "now": clock(),
+            },
         )
 
     @router.get("/sources.opml")
@@ -70,7 +78,7 @@ def sources_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
         start = datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo)
         volume = ctx.store.source_volume(source_id, since=start)
         page = ctx.store.query_articles(
-            ArticleQuery(source_ids=(source_id,)), limit=PAGE_SIZE, after=after
+            ArticleQuery(source_ids=(source_id,), fold_copies=True), limit=PAGE_SIZE, after=after
         )
         name = source.title or source.url
         return ctx.render(
@@ -83,7 +91,10 @@ def sources_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
                 "chart": Markup(daily_volume_svg(volume, first=first, last=now.date())),
                 "volume_days": VOLUME_DAYS,
                 "volume_total": sum(p.articles for p in volume),
-                "articles": [ctx.view(a) for a in page.articles],
+                "articles": ctx.views(page.articles),
+                "flag": copy_flag(ctx.store.copy_shares(source_id).get(source_id)),
+                "flag_share": UNCREDITED_SHARE,
+                "flag_min": UNCREDITED_MIN_EXTRACTED,
                 "next_cursor": encode_cursor(page.next) if page.next else None,
                 "now": now,
                 "feeds": feed_links(f"/sources/{source_id}/feed", f"Latest from {name}"),
