@@ -90,6 +90,8 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Filled]:
                 "world": ("Welt Heute", "DE", "de"),
                 "xss": ('Hostile <img src=x onerror="window.__xss=5">', "US", "en"),
                 "broken": ("Broken Times", "FR", "fr"),
+                "copycat": ("Copycat News", "US", "en"),
+                "partner": ("Partner Post", "GB", "en"),
             }
             ids = {}
             for name, url in built.feeds.items():

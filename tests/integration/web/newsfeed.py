@@ -2,12 +2,17 @@
 
 ``build_site`` fills a :class:`tests.support.site.Site` with two outlets' feeds (RSS and
 Atom, with categories and dates), an article page per item (story paragraphs wrapped in
-page furniture), a hostile item whose headline holds markup, and a feed that answers 404.
+page furniture; each story its own text), a hostile item whose headline holds markup and
+whose page reprints Tech Daily's story 7, a feed that answers 404, and two re-publishers:
+Copycat News reprints Tech Daily's stories 1-4 without a word of credit (plus one story
+of its own), Partner Post reprints story 1 naming it in ``<meta name="original-source">``.
+Copy detection runs on all of them in the pipeline, so the copy groups are real decisions.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
@@ -15,6 +20,7 @@ from xml.sax.saxutils import escape
 from tests.support.site import Site
 
 __all__ = [
+    "COPIED",
     "HOSTILE_TOPIC",
     "XSS_TITLE",
     "BuiltSite",
@@ -33,9 +39,24 @@ XSS_TITLE = 'Chips <script>window.__xss=1;alert(1)</script><img src=x onerror="w
 STORY = (
     "Ministers from several countries met on {n} to agree on a common approach to "
     "semiconductor export licensing and enforcement, officials said on Monday. "
-    "The agreement covers advanced lithography tools and the software that runs them. "
-    "Industry groups welcomed the clarity but warned about the cost of compliance. "
 )
+# Words for the rest of each story, drawn per story: every page tells its own story, so
+# copy detection sees originals, and copies only where an outlet reprints one.
+_WORD_LIST = (
+    "harbour lantern orchard copper violin meadow glacier falcon quarry saddle thimble "
+    "compass lagoon velvet canyon pebble ribbon turbine walnut beacon cobalt marble "
+    "prairie ember tundra sparrow ledger anchor kettle mosaic nectar parcel quartz "
+    "rafter spindle timber umber vessel willow yarrow zenith alder bramble cinder dune "
+    "fjord garnet hollow indigo jasper kiln lichen mantle nimbus oxbow pylon quiver "
+    "russet sable tallow upland vertex wicker yeoman zephyr abbey barley cellar delta "
+    "estuary fennel gravel heron islet juniper kestrel loam moraine nettle osprey "
+    "plover quince reed shale thistle urchin valley wharf yew basalt crater dynamo "
+    "ferry grotto hamlet ingot jetty keel levee mill notch outpost pier ridge spire"
+)
+_WORDS = tuple(_WORD_LIST.split())
+
+#: Tech Daily stories reprinted by Copycat News without credit (same headline and text).
+COPIED = (1, 2, 3, 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +128,21 @@ def json_feed(title: str, items: list[NewsItem]) -> bytes:
     return json.dumps(document).encode()
 
 
-def page_html(title: str, n: int, *, lang: str = "en") -> bytes:
-    story = "".join(f"<p>{STORY.format(n=f'day {n}.{k}')}</p>" for k in range(6))
+def _sentences(n: int, k: int) -> str:
+    rng = random.Random(n * 100 + k)
+    out = []
+    for _ in range(3):
+        words = rng.sample(_WORDS, 11)
+        out.append(" ".join(words).capitalize() + ".")
+    return " ".join(out)
+
+
+def page_html(title: str, n: int, *, lang: str = "en", head: str = "") -> bytes:
+    """An article page telling story ``n``; ``head`` is extra markup for its <head>."""
+    story = "".join(f"<p>{STORY.format(n=f'day {n}.{k}')}{_sentences(n, k)}</p>" for k in range(6))
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}'
-        f'</title></head><body><nav><a href="/">Home</a> | <a href="/world">World</a></nav>'
+        f'</title>{head}</head><body><nav><a href="/">Home</a> | <a href="/world">World</a></nav>'
         f"<article><h1>{escape(title)}</h1><p>By Jane Doe</p>"
         "<figure><figcaption>Angel Garcia | Bloomberg | Getty Images</figcaption></figure>"
         f"{story}<p>Share this article</p><p>Leave a Comment</p>"
@@ -123,7 +154,7 @@ def page_html(title: str, n: int, *, lang: str = "en") -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class BuiltSite:
-    feeds: dict[str, str]  # feed URL by name: tech, world, xss, broken
+    feeds: dict[str, str]  # feed URL by name: tech, world, xss, broken, copycat, partner
     tech_items: list[NewsItem]
 
     def retitle(self, site: Site, index: int, title: str) -> None:
@@ -187,11 +218,43 @@ def build_site(
             summary='<img src=x onerror="window.__xss=4">Summary with <script>bad()</script>.',
         )
     ]
+    # Copycat News: Tech Daily's stories reprinted half an hour later, crediting nobody.
+    copycat_items = []
+    for i in COPIED:
+        original = tech_items[i]
+        link = site.add(f"/copycat/{i}.html", page_html(original.title, i), delay=delay)
+        copycat_items.append(
+            NewsItem(
+                guid=f"copycat-{i}",
+                link=link,
+                title=original.title,
+                published=original.published + timedelta(minutes=30),
+                summary=f"Summary of report {i}.",
+            )
+        )
+    own = site.add("/copycat/own.html", page_html("Copycat's own story", 300), delay=delay)
+    copycat_items.append(
+        NewsItem("copycat-own", own, "Copycat's own story", base - 40 * spacing, summary="Own.")
+    )
+    # Partner Post: story 1 reprinted with a credit the page declares.
+    credit = f'<meta name="original-source" content="{escape(tech_items[1].link)}">'
+    partner_link = site.add("/partner/1.html", page_html(tech_items[1].title, 1, head=credit))
+    partner_items = [
+        NewsItem(
+            guid="partner-1",
+            link=partner_link,
+            title=tech_items[1].title,
+            published=tech_items[1].published + timedelta(minutes=45),
+            summary="Summary of report 1.",
+        )
+    ]
     rss, atom, jsonf = "application/rss+xml", "application/atom+xml", "application/feed+json"
     feeds = {
         "tech": site.add("/tech/feed.xml", rss_feed("Tech Daily", tech_items), rss),
         "world": site.add("/world/atom.xml", atom_feed("Welt Heute", world_items), atom),
         "xss": site.add("/xss/feed.json", json_feed("Hostile <b>Feed</b>", xss_items), jsonf),
         "broken": site.url("/missing/feed.xml"),
+        "copycat": site.add("/copycat/feed.xml", rss_feed("Copycat News", copycat_items), rss),
+        "partner": site.add("/partner/feed.xml", rss_feed("Partner Post", partner_items), rss),
     }
     return BuiltSite(feeds=feeds, tech_items=tech_items)

@@ -39,7 +39,9 @@ async def test_articles_are_listed_newest_first_with_excerpt_and_outlet_link(
     filled: Filled, client: httpx.AsyncClient
 ) -> None:
     items = await all_articles(client)
-    assert len(items) == 12 + 6 + 1 + 1  # one planted with a hostile headline
+    # tech, world, one planted with a hostile headline, Copycat's own story: the other six
+    # articles are copies, folded under their originals (see test_copies.py)
+    assert len(items) == 12 + 6 + 1 + 1
     assert len({i["id"] for i in items}) == len(items)
     times = [i["published"] for i in items]
     assert times == sorted(times, reverse=True)
@@ -141,11 +143,11 @@ async def test_sources_with_health(filled: Filled, client: httpx.AsyncClient) ->
 
 async def test_status_keeps_its_keys_and_adds_activity(client: httpx.AsyncClient) -> None:
     body = (await client.get("/api/v1/status")).json()
-    assert body["articles"] == 20 and body["articles_pending"] == 0
-    assert body["sources"] == 4 and body["sources_failing"] == 1
+    assert body["articles"] == 26 and body["articles_pending"] == 0  # copies count here
+    assert body["sources"] == 6 and body["sources_failing"] == 1
     assert body["errors_by_kind"].get("http_404") == 1
-    assert body["last_hour"]["articles_new"] == 20
-    assert body["last_hour"]["articles_extracted"] == 20
+    assert body["last_hour"]["articles_new"] == 26
+    assert body["last_hour"]["articles_extracted"] == 26
     assert (await client.get("/healthz")).json() == {"status": "ok"}
 
 
