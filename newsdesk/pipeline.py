@@ -31,7 +31,9 @@ from functools import partial
 from urllib.parse import urljoin
 
 from newsdesk.config import Settings
-from newsdesk.dedup import Deduplicator, DocId, DocView, attribution_hints
+from newsdesk.dedup import AttributionHints, Deduplicator, DocId, DocView, attribution_hints
+from newsdesk.dedup.engine import EngineOptions, PreparedText, prepare_text
+from newsdesk.dedup.fingerprint import FingerprintOptions
 from newsdesk.errors import (
     BlockedAddress,
     ExtractError,
@@ -45,18 +47,20 @@ from newsdesk.errors import (
 from newsdesk.extract import extract_article
 from newsdesk.feeds import COMMON_FEED_PATHS, parse_feed
 from newsdesk.fetch import Fetcher, FetchResult
-from newsdesk.model import Article, FetchOutcome, ParsedFeed, Source
+from newsdesk.model import Article, ExtractedArticle, FetchOutcome, ParsedFeed, Source
 from newsdesk.normalize import canonicalize_url, entry_keys
 from newsdesk.scheduler import ScheduleOptions, plan_after_failure, plan_after_success
 from newsdesk.store.base import EntryWrite, Store
 
 __all__ = [
     "ArticleReport",
+    "PageWork",
     "PipelineContext",
     "PollReport",
     "detect_copies",
     "discover_feed",
     "entries_for",
+    "extract_page",
     "make_extract_executor",
     "poll_source",
     "process_article",
@@ -82,6 +86,37 @@ def make_extract_executor(settings: Settings) -> Executor:
     return ThreadPoolExecutor(1, thread_name_prefix="extract")
 
 
+@dataclass(frozen=True, slots=True)
+class PageWork:
+    """What the extraction worker makes of one fetched page: the extracted article and,
+    when copy detection is on, the page's attribution hints and the text work copy
+    detection needs. All of it is CPU-bound and pure, so it runs in the worker, off the
+    event loop; only the index lookups and the decision stay in the deciding thread."""
+
+    extracted: ExtractedArticle
+    hints: AttributionHints | None = None
+    prepared: PreparedText | None = None
+
+
+def extract_page(
+    body: bytes,
+    *,
+    url: str,
+    authors: tuple[str, ...] = (),
+    fingerprint: FingerprintOptions | None = None,
+) -> PageWork:
+    """Extract one page; with ``fingerprint`` options, also read its attribution hints
+    (``authors``: the feed's byline, else the page's) and prepare its text for copy
+    detection. Raises ExtractError like :func:`~newsdesk.extract.extract_article`."""
+    extracted = extract_article(body, url=url)
+    if fingerprint is None:
+        return PageWork(extracted)
+    hints = attribution_hints(
+        body, url=url, text=extracted.text, authors=authors or extracted.authors
+    )
+    return PageWork(extracted, hints, prepare_text(extracted.text, options=fingerprint))
+
+
 @dataclass(slots=True)
 class PipelineContext:
     """What the steps need: settings, the store, the fetcher, a clock and randomness."""
@@ -101,6 +136,7 @@ class PipelineContext:
     #: Copy detection over the store's index and articles; made on first use. Its decisions
     #: read earlier ones, so it runs in the event loop thread, one article at a time.
     deduplicator: Deduplicator | None = None
+    dedup_options: EngineOptions = field(default_factory=EngineOptions)
 
     def close(self) -> None:
         self.extract_executor.shutdown(wait=True, cancel_futures=True)
@@ -112,7 +148,9 @@ class PipelineContext:
             def lookup(doc_id: DocId) -> DocView | None:
                 return store.dedup_view(int(doc_id))
 
-            self.deduplicator = Deduplicator(store.fingerprint_index(write_through=False), lookup)
+            self.deduplicator = Deduplicator(
+                store.fingerprint_index(write_through=False), lookup, options=self.dedup_options
+            )
         return self.deduplicator
 
     @property
@@ -328,9 +366,17 @@ async def process_article(ctx: PipelineContext, article: Article) -> ArticleRepo
         result = await ctx.fetcher.get(
             article.url, max_bytes=settings.max_page_bytes, check_robots=True
         )
-        extracted = await asyncio.get_running_loop().run_in_executor(
-            ctx.extract_executor, partial(extract_article, result.body, url=result.url)
+        work = await asyncio.get_running_loop().run_in_executor(
+            ctx.extract_executor,
+            partial(
+                extract_page,
+                result.body,
+                url=result.url,
+                authors=article.authors,
+                fingerprint=ctx.dedup_options.fingerprint if settings.detect_copies else None,
+            ),
         )
+        extracted = work.extracted
         canonical = extracted.canonical_url or result.url
         try:
             canonical = canonicalize_url(canonical, base=result.url)
@@ -362,38 +408,35 @@ async def process_article(ctx: PipelineContext, article: Article) -> ArticleRepo
         canonical_url=canonical,
     )
     if settings.detect_copies:
-        detect_copies(
-            ctx,
-            article,
-            html=result.body,
-            url=result.url,
-            authors=article.authors or extracted.authors,
-        )
+        detect_copies(ctx, article, work, html=result.body, url=result.url)
     return ArticleReport(article_id=article.id, ok=True)
 
 
 def detect_copies(
     ctx: PipelineContext,
     article: Article,
+    work: PageWork,
     *,
     html: bytes,
     url: str,
-    authors: tuple[str, ...] = (),
 ) -> bool:
     """Decide whether the just-extracted ``article`` copies a stored one and store the
     decision (with revised decisions and primary repoints) in one transaction.
 
-    Synchronous on purpose: no other article may be decided between reading the candidates
-    and saving the decision. Never raises: a failure is recorded as a ``dedup`` event and
-    the article stays extracted; returns whether a decision was stored. ``authors`` is the
-    byline as stored (the feed's authors, else the page's)."""
+    ``work`` is what the extraction worker made of the page; its hints and prepared text
+    are used when present, else made here from ``html``. Synchronous on purpose: no other
+    article may be decided between reading the candidates and saving the decision. Never
+    raises: a failure is recorded as a ``dedup`` event and the article stays extracted;
+    returns whether a decision was stored."""
     store = ctx.store
     try:
         view = store.dedup_view(article.id)
         if view is None:  # removed meanwhile
             return False
-        hints = attribution_hints(html, url=url, text=view.text, authors=authors)
-        outcome = ctx.dedup().process(replace(view, hints=hints))
+        hints = work.hints or attribution_hints(
+            html, url=url, text=view.text, authors=article.authors or work.extracted.authors
+        )
+        outcome = ctx.dedup().process(replace(view, hints=hints), prepared=work.prepared)
         return store.save_copy_decision(outcome, hints=hints)
     except Exception as exc:  # copy detection must never cost the article
         log.warning("copy detection failed", extra={"article_id": article.id}, exc_info=True)

@@ -19,6 +19,7 @@ former primary.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -44,7 +45,15 @@ from newsdesk.dedup.index import FingerprintIndex
 from newsdesk.dedup.similarity import Similarity, TextFeatures, compare, text_features
 from newsdesk.dedup.wires import WireRegistry, default_registry
 
-__all__ = ["DedupOutcome", "Deduplicator", "EngineOptions", "apply_outcome", "index_keys"]
+__all__ = [
+    "DedupOutcome",
+    "Deduplicator",
+    "EngineOptions",
+    "PreparedText",
+    "apply_outcome",
+    "index_keys",
+    "prepare_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,33 @@ class DedupOutcome:
     repoints: tuple[tuple[DocId, DocId], ...] = ()
     keys: tuple[int, ...] = ()
     fingerprint: Fingerprint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """The work on an article's text alone that :meth:`Deduplicator.process` needs: its
+    MinHash fingerprint and comparison features. Made by :func:`prepare_text`, which is
+    pure and picklable in and out, so it can run ahead in another process (the pipeline
+    does it in the extraction worker) and leave only the index and store work to the one
+    thread that decides."""
+
+    text_digest: bytes
+    fingerprint: Fingerprint
+    features: TextFeatures
+
+
+def prepare_text(text: str, *, options: FingerprintOptions | None = None) -> PreparedText:
+    """The :class:`PreparedText` of ``text`` under fingerprint ``options``."""
+    opts = options or FingerprintOptions()
+    return PreparedText(
+        _digest(text),
+        fingerprint(text, options=opts),
+        text_features(text, shingle_words=opts.shingle_words),
+    )
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def index_keys(
@@ -119,16 +155,21 @@ class Deduplicator:
             self._features.popitem(last=False)
         return value
 
-    def process(self, doc: DocView) -> DedupOutcome:
-        """Decide ``doc`` and add it to the index; see the module docstring."""
+    def process(self, doc: DocView, *, prepared: PreparedText | None = None) -> DedupOutcome:
+        """Decide ``doc`` and add it to the index; see the module docstring.
+
+        ``prepared`` is :func:`prepare_text` of ``doc.text`` made ahead under this engine's
+        fingerprint options; it is used only when it was made of that very text."""
         opts = self.options
-        fp = fingerprint(doc.text, options=opts.fingerprint)
+        if prepared is None or prepared.text_digest != _digest(doc.text):
+            prepared = prepare_text(doc.text, options=opts.fingerprint)
+        fp = prepared.fingerprint
         keys = index_keys(doc, fp, options=opts.fingerprint)
         own = canonical_or_none(doc.url)
         credited = tuple(url for url, _why in doc.hints.pointers() if url != own)
         query = (*keys, *(k for url in credited for k in exact_keys(canonical_url=url)))
         found = sorted(self.index.candidates(query) - {doc.id}, key=str)[: opts.max_candidates]
-        features = text_features(doc.text, shingle_words=opts.fingerprint.shingle_words)
+        features = prepared.features
         self._features[doc.id] = (features, fp.hash)
         short = fp.tokens < opts.fingerprint.min_tokens
         candidates: list[Candidate] = []
