@@ -39,7 +39,7 @@ BROWSER_ARGS = [
 SCREENSHOTS = Path(
     os.environ.get("NEWSDESK_SCREENSHOTS") or Path(tempfile.gettempdir()) / "newsdesk-screenshots"
 )
-EXPECTED_ARTICLES = 12 + 6 + 1 + 1
+EXPECTED_ARTICLES = 12 + 6 + 1 + 1 + 5 + 1  # tech, world, xss, planted, copycat, partner
 
 
 def _browser_missing() -> str | None:
@@ -91,6 +91,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 "world": ("Welt Heute", "DE", "de"),
                 "xss": ('Hostile <img src=x onerror="window.__xss=5">', "US", "en"),
                 "broken": ("Broken Times", "FR", "fr"),
+                "copycat": ("Copycat News", "US", "en"),
+                "partner": ("Partner Post", "GB", "en"),
             }
             ids = {
                 name: store.add_source(

@@ -40,6 +40,45 @@ def test_front_page_to_article_to_the_original(server: Server, page: Any) -> Non
     assert page.dialogs == [] and page.errors == []
 
 
+def item(page: Any, title: str) -> Any:
+    link = page.get_by_role("link", name=title, exact=True)
+    return page.locator("li.item").filter(has=link)
+
+
+def test_copies_fold_and_name_their_primary_source(server: Server, page: Any) -> None:
+    page.goto(server.url("/"))
+    # Tech Daily's story 1, reprinted by Copycat News and Partner Post: one row
+    row = item(page, "Chip export report number 1")
+    assert row.count() == 1
+    folded = row.locator("p.copies").inner_text()
+    assert folded == "+2 copies: Copycat News, Partner Post"
+    assert row.locator("p.primary").count() == 0  # the original needs no such line
+
+    # on the re-publisher's page its reprints stand alone, each marked with the original
+    page.goto(server.url(f"/sources/{server.ids['copycat']}"))
+    flag = page.locator("#uncredited-flag").inner_text()
+    assert "4 of its 5 extracted articles (80%)" in flag
+    row = item(page, "Chip export report number 1")
+    line = row.locator("p.primary")
+    assert line.inner_text() == "Primary source: Tech Daily — published 30 min earlier"
+    assert line.locator("a").get_attribute("href") == server.site.url("/tech/1.html")
+    shot(page, "source-page-republisher")
+
+    row.get_by_role("link", name="Chip export report number 1", exact=True).click()
+    page.wait_for_url("**/articles/*")
+    primary = page.locator("dd.primary")
+    assert primary.inner_text().startswith("Tech Daily — published 30 min earlier")
+    also = page.locator("section.also").inner_text()
+    assert "Partner Post" in also and "Tech Daily" not in also
+    shot(page, "article-page-copy")
+    outbound = primary.get_by_role("link", name="Tech Daily", exact=True)
+    assert outbound.get_attribute("href") == server.site.url("/tech/1.html")
+    outbound.click()  # the original on the outlet's own site
+    page.wait_for_url(server.site.url("/tech/1.html"))
+    assert page.locator("article h1").inner_text() == "Chip export report number 1"
+    assert page.dialogs == [] and page.errors == []
+
+
 def test_filters_apply_on_change_and_clear(server: Server, page: Any) -> None:
     page.goto(server.url("/"))
     page.select_option("select[name=language]", "de")  # app.js submits on change
