@@ -22,20 +22,25 @@ from sqlalchemy.engine import Dialect
 
 __all__ = [
     "ARTICLE_STATUSES",
+    "STORY_STATUSES",
     "CleanText",
     "UtcDateTime",
     "article_titles",
     "articles",
+    "cluster_snapshots",
     "dedup_keys",
     "entry_keys",
     "events",
     "metadata",
     "raw_pages",
     "sources",
+    "stories",
+    "story_links",
     "tombstones",
 ]
 
 ARTICLE_STATUSES = ("pending", "ok", "failed")
+STORY_STATUSES = ("active", "dormant", "merged")
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -150,12 +155,20 @@ articles = sa.Table(
     sa.Column("copy_reasons", sa.JSON),
     sa.Column("primary_source", CleanText),
     sa.Column("attribution", sa.JSON),
+    # Stories (newsdesk.stories, revision 0004): the article's story, the join score, and
+    # the assignment's number in the order assignments were made (the clusterer's snapshot
+    # records the last number it includes; a restart replays the later ones).
+    sa.Column("story_id", BigId),
+    sa.Column("story_score", sa.Float),
+    sa.Column("story_seq", sa.BigInteger),
+    sa.Column("story_assigned_at", UtcDateTime),
     sa.CheckConstraint("status IN ('pending', 'ok', 'failed')", name="ck_articles_status"),
     sa.Index("ix_articles_source_id", "source_id"),
     sa.Index("ix_articles_canonical_url", "canonical_url"),
     sa.Index("ix_articles_status_id", "status", "id"),
     sa.Index("ix_articles_content_hash", "content_hash"),
     sa.Index("ix_articles_primary_id", "primary_id"),
+    sa.Index("ix_articles_story_seq", "story_seq", unique=True),
 )
 
 # list_articles: newest first by published, else first seen.
@@ -168,6 +181,14 @@ sa.Index(
 sa.Index(
     "ix_articles_source_newest",
     articles.c.source_id,
+    sa.func.coalesce(articles.c.published, articles.c.first_seen),
+    articles.c.id,
+)
+
+# A story's articles, newest first (story pages), and the repointing of a merged story.
+sa.Index(
+    "ix_articles_story_newest",
+    articles.c.story_id,
     sa.func.coalesce(articles.c.published, articles.c.first_seen),
     articles.c.id,
 )
@@ -266,4 +287,60 @@ events = sa.Table(
     sa.Column("source_id", BigId),
     sa.Column("article_id", BigId),
     sa.Index("ix_events_at", "at"),
+)
+
+# Stories (newsdesk.stories): one row per story, written from the clusterer's StoryState and
+# the story's stored articles. ``id`` is the id of the story's first article (no foreign key:
+# a story outlives that article). ``outlets`` (source ids), ``countries`` and their counts
+# leave copies out, so a re-published wire story adds no breadth; ``size`` counts every
+# article, ``copies`` the copies among them. ``languages`` spans cross-lingual links.
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=False),
+    sa.Column("language", sa.String(35)),
+    sa.Column("headline", CleanText, nullable=False, server_default=""),
+    sa.Column("headline_article_id", BigId),
+    sa.Column("first_seen", UtcDateTime),
+    sa.Column("last_update", UtcDateTime),
+    sa.Column("size", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("copies", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("outlets", sa.JSON, nullable=False),
+    sa.Column("countries", sa.JSON, nullable=False),
+    sa.Column("languages", sa.JSON, nullable=False),
+    sa.Column("outlet_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("country_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("status", sa.String(16), nullable=False, server_default="active"),
+    sa.Column("merged_into", BigId),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.CheckConstraint("status IN ('active', 'dormant', 'merged')", name="ck_stories_status"),
+    sa.Index("ix_stories_last_update", "last_update"),
+    sa.Index("ix_stories_merged_into", "merged_into"),
+)
+
+# Cross-lingual links, one row per direction (the clusterer keeps them on both stories):
+# ``other_id`` reports the same event in ``language`` with ``confidence``.
+story_links = sa.Table(
+    "story_links",
+    metadata,
+    sa.Column("story_id", BigId, nullable=False),
+    sa.Column("other_id", BigId, nullable=False),
+    sa.Column("language", sa.String(35)),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("story_id", "other_id", name="pk_story_links"),
+    sa.Index("ix_story_links_other_id", "other_id"),
+)
+
+# The clusterer's saved state (StoryClusterer.snapshot(), JSON compressed like raw pages)
+# and ``seq``, the last assignment number it includes. A row of its own, apart from any
+# row written per article: SQLite rewrites a whole record on update, blob included.
+cluster_snapshots = sa.Table(
+    "cluster_snapshots",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("encoding", sa.String(8), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("saved_at", UtcDateTime, nullable=False),
 )
