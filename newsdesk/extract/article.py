@@ -10,9 +10,9 @@ How the text is chosen (each step measured on the extraction benchmark, see
    the article itself, not just the chrome around it).
 2. When the extractor kept less than :attr:`ExtractOptions.rescue_ratio` of a declared body
    (JSON-LD ``articleBody``, else microdata ``itemprop=articleBody``), the declared body wins.
-3. Whichever text won, leading lines that repeat the headline are dropped (references omit
-   the headline), and so are short lines that are generic chrome ("READ MORE: ...",
-   "Advertisement", "Related:", "Filed under:", ...).
+3. Whichever text won, lines that repeat the headline are dropped (references omit the
+   headline), and so are short lines that are generic chrome ("READ MORE: ...",
+   "Advertisement", "Related:", "Filed under:", reporting credits, reading times ...).
 
 Metadata comes from what the page declares (JSON-LD, OpenGraph, ``<meta>``, ``<link>``) and
 falls back to trafilatura's metadata extraction only for a missing title or date.
@@ -85,7 +85,17 @@ _CHROME_LINE = re.compile(
     r"^(?:read more|don'?t miss|also read|sign up|subscribe|click here|follow us)\b"
     r"|^(?:related|recommended|more|tags?|photo|image|credit|filed under)\s*:"
     r"|^(?:advertisement|advertising|sponsored(?: content)?|related(?: articles| stories)?"
-    r"|recommended|\d* ?comments?)$",
+    r"|recommended|\d* ?comments?)$"
+    # Credit lines news agencies close a story with: "(Reporting by ...; Editing by ...)",
+    # "X contributed reporting from Y.", "AP writers ... contributed to this report."
+    r"|^\((?:additional )?(?:reporting|writing|editing) by\b|^additional reporting by\b"
+    r"|^(?:reporting|writing) by\b.*\bediting by\b"
+    r"|\bcontributed (?:reporting|to (?:this|the) (?:report|story|article))\b"
+    # Reading-time widgets ("5 min read", "Reading time: 3 minutes"), in several languages;
+    # a number must follow, so a sentence about reading time stays.
+    r"|^\d+ ?min(?:ute)?s? read\b|^(?:estimated )?read(?:ing)? time\s*:?\s*~?\d"
+    r"|^(?:tempo de leitura|tempo di lettura|tiempo de lectura|temps de lecture|lesezeit"
+    r"|leestijd)\s*:?\s*~?\d",
     re.IGNORECASE,
 )
 # htmldate bounds dates by "today" unless told otherwise; a fixed far bound keeps us pure.
@@ -238,9 +248,11 @@ def _normal(line: str) -> str:
 def _drop_chrome(text: str, headings: tuple[str | None, ...]) -> str:
     lines = [line for line in text.split("\n") if line.strip()]
     known = {_normal(h) for h in headings if h} - {""}
-    while lines and _normal(lines[0]) in known:
-        lines.pop(0)
-    return "\n".join(line for line in lines if not _is_chrome(line.strip()))
+    # Not only leading lines: templates repeat the headline further down too (a sticky
+    # header, a share box), and the references never keep it.
+    return "\n".join(
+        line for line in lines if _normal(line) not in known and not _is_chrome(line.strip())
+    )
 
 
 def _is_chrome(line: str) -> bool:

@@ -178,6 +178,14 @@ def test_headline_repeated_in_the_body_is_dropped() -> None:
     assert "Council expands" not in extract_article(page(head)).text
 
 
+def test_headline_repeated_after_the_lede_is_dropped_too() -> None:
+    head = "<meta property='og:title' content='Council expands riverside park'>"
+    body = "".join(
+        f"<p>{p}</p>" for p in [PARAGRAPHS[0], "Council expands riverside park", *PARAGRAPHS[1:]]
+    )
+    assert extract_article(page(head, body=body)).text.splitlines() == PARAGRAPHS
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -262,8 +270,31 @@ def test_rescued_declared_body_loses_its_chrome_lines_too() -> None:
     assert extract_article(html).text.splitlines() == PARAGRAPHS
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Reporting by Jane Roe in London; Editing by John Doe)",
+        "Additional reporting by Jane Roe.",
+        "Jane Roe contributed reporting from Berlin.",
+        "Associated Press writers Jane Roe and John Doe contributed to this report.",
+        "5 min read",
+        "Reading time: 3 minutes",
+        "Tempo de leitura: 2 minutos",
+    ],
+)
+def test_credit_and_reading_time_lines_go(line: str) -> None:
+    body = "".join(f"<p>{p}</p>" for p in [line, *PARAGRAPHS, line])
+    assert extract_article(page(body=body)).text.splitlines() == PARAGRAPHS
+
+
 def test_ordinary_lines_that_start_like_chrome_stay() -> None:
-    lines = ["See more photos of the new park on the council's website.", "Share this with us."]
+    lines = [
+        "See more photos of the new park on the council's website.",
+        "Share this with us.",
+        "The doctors contributed money and raised more from friends to pay for the vaccines.",
+        "Reporting by the local paper first drew attention to the closed bridges.",
+        "Reading time with the children was cut short by the storm.",
+    ]
     body = "".join(f"<p>{p}</p>" for p in [PARAGRAPHS[0], *lines, *PARAGRAPHS[1:]])
     text = extract_article(page(body=body)).text
     assert all(line in text for line in lines)

@@ -13,11 +13,12 @@ import pytest
 
 from newsdesk.extract.evaluate import EvalReport, evaluate_directory, split_of
 
-# Measured 2026-11-29 with trafilatura 2.3.1: all F1 0.9713, tune 0.9776, holdout 0.9649
-# (site-fitted chrome patterns removed: tune went down, holdout did not).
-FLOOR_ALL = 0.968
-FLOOR_TUNE = 0.974
-FLOOR_HOLDOUT = 0.961
+# Measured 2026-12-01 with trafilatura 2.3.1: all F1 0.9719, tune 0.9784, holdout 0.9654
+# (reporting-credit and reading-time lines, headline repeats anywhere; the holdout was
+# scored twice that day, see docs/design-extract.md). 2026-11-29: 0.9713 / 0.9776 / 0.9649.
+FLOOR_ALL = 0.969
+FLOOR_TUNE = 0.975
+FLOOR_HOLDOUT = 0.962
 
 pytestmark = pytest.mark.shared
 
