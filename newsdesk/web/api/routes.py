@@ -164,7 +164,7 @@ def api_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
     )
     def list_sources(request: Request) -> Response:
         """`curl http://127.0.0.1:8000/api/v1/sources`"""
-        shares = ctx.store.copy_shares()
+        shares = ctx.copy_shares()
         body = SourceList(
             items=[source_out(s, copy_flag(shares.get(s.id))) for s in ctx.store.list_sources()]
         )

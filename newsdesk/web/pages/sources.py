@@ -31,7 +31,7 @@ def sources_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
     @router.get("/sources", response_class=HTMLResponse)
     def sources_page(request: Request) -> HTMLResponse:
         listed = sorted(ctx.store.list_sources(), key=lambda s: (s.title or s.url).casefold())
-        shares = ctx.store.copy_shares()
+        shares = ctx.copy_shares()
         return ctx.render(
             request,
             "sources.html",
