@@ -14,22 +14,27 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from newsdesk.dedup import AttributionHints, DedupOutcome, DocId, DocView, FingerprintIndex
 from newsdesk.model import Article, ExtractedArticle, FeedItem, Source
+from newsdesk.stories import ArticleView, Assignment, StoryState
 
 __all__ = [
     "Activity",
     "ArticleCursor",
     "ArticlePage",
     "ArticleQuery",
+    "ClusterSnapshot",
     "CopyMember",
     "CopyShare",
     "EntryWrite",
     "Facets",
     "Store",
     "StoreStats",
+    "StoryInput",
+    "StoryLink",
+    "StoryRecord",
     "TitleRevision",
     "UpsertResult",
     "VolumePoint",
@@ -174,6 +179,73 @@ class CopyShare:
     extracted: int
     copies: int
     uncredited: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInput:
+    """An article as story clustering takes it (:meth:`Store.story_input`).
+
+    ``view`` is what the clusterer reads: ``id`` the article id as a string, the title,
+    the text, ``published`` (else first seen), the language (the article's, else its
+    source's), ``source`` the registered domain of its URL, the source's ``country``, and
+    ``is_primary`` when copy detection made it its group's primary. ``copy_of`` is the
+    article it copies, ``original_story_id`` that article's story (None when it has none);
+    ``story_id`` the article's own story, None while it is not assigned."""
+
+    view: ArticleView
+    copy_of: int | None = None
+    original_story_id: int | None = None
+    story_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLink:
+    """A story in another language reporting the same event, with the link's confidence."""
+
+    story_id: int
+    language: str | None
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """A stored story. ``id`` is the id of its first article.
+
+    ``headline`` comes from ``headline_article_id`` (the clusterer's most representative
+    article, the primary source preferred). ``first_seen``/``last_update``: the earliest and
+    latest time (published, else first seen) of its articles, copies left out unless the
+    story has nothing else. ``size`` counts every article, ``copies`` the copies among
+    them; ``outlets`` (source ids) and ``countries`` leave copies out, so a reprinted wire
+    story adds no breadth. ``languages`` are its articles' languages and those of the
+    stories it is linked to. ``status``: ``active``, ``dormant`` (past the clusterer's
+    window; it can be revived) or ``merged`` (absorbed into ``merged_into``, which holds
+    its articles now). ``links``: cross-lingual links, most confident first."""
+
+    id: int
+    headline: str
+    headline_article_id: int | None
+    language: str | None
+    first_seen: datetime | None
+    last_update: datetime | None
+    size: int
+    copies: int
+    outlets: tuple[int, ...]
+    countries: tuple[str, ...]
+    languages: tuple[str, ...]
+    status: str
+    merged_into: int | None
+    updated_at: datetime
+    links: tuple[StoryLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSnapshot:
+    """The clusterer's saved state: ``data`` for :meth:`StoryClusterer.restore`, and
+    ``seq``, the last assignment number (``story_seq``) it includes."""
+
+    data: dict[str, Any]
+    seq: int
+    saved_at: datetime
 
 
 class Store(Protocol):
@@ -352,6 +424,97 @@ class Store(Protocol):
 
     def facets(self, *, recent: int = 2000) -> Facets:
         """Languages and topics among the ``recent`` newest articles, countries of sources."""
+
+    # --- stories (newsdesk.stories) --------------------------------------------------------
+    def story_input(self, article_id: int) -> StoryInput | None:
+        """The article as story clustering takes it (see :class:`StoryInput`); None when
+        the article is gone."""
+
+    def save_story_assignment(
+        self,
+        assignment: Assignment,
+        states: Sequence[StoryState] = (),
+        *,
+        now: datetime,
+    ) -> int | None:
+        """Store one :class:`~newsdesk.stories.Assignment` in one transaction: the
+        articles of every ``merged`` story move to ``assignment.story_id`` (the merged rows
+        stay as ``merged`` with ``merged_into``, and stories merged into them earlier point
+        to the survivor), the article's story, score and assignment number, the given
+        ``states`` (headline, status, languages, cross-lingual links, stored both ways),
+        and the figures of every story touched, recounted from its articles (a story left
+        without articles is deleted). A copy joining its original's story is an Assignment
+        with ``states=()``.
+
+        Returns the assignment's number (``story_seq``): a new one, increasing, unless the
+        article already had one (a replay keeps its place). None, writing nothing, when
+        the article is gone. Story ids must be article ids (digits), else StoreError."""
+
+    def story_assignments_after(self, seq: int, *, limit: int = 1000) -> list[tuple[int, int]]:
+        """``(story_seq, article_id)`` of the assignments numbered above ``seq``, in order:
+        what a snapshot taken at ``seq`` does not include."""
+
+    def unassigned_articles(
+        self,
+        *,
+        after_id: int = 0,
+        limit: int = 500,
+        arrived_since: datetime | None = None,
+        extracted_since: datetime | None = None,
+    ) -> list[int]:
+        """Ids of extracted articles (status ``ok``) in no story, by id (arrival order),
+        above ``after_id``; ``arrived_since`` bounds first seen, ``extracted_since`` the
+        extraction time."""
+
+    def load_cluster_state(self) -> ClusterSnapshot | None:
+        """The clusterer's last saved state, None when there is none (or after a reset).
+        Raises StoreError when the saved state cannot be read back."""
+
+    def save_cluster_state(self, data: dict[str, Any], *, seq: int, now: datetime) -> None:
+        """Keep ``data`` (JSON-serialisable, compressed by the store) as the clusterer's
+        state including every assignment numbered up to ``seq``; replaces the last one."""
+
+    def reset_stories(self, *, now: datetime, since: datetime | None = None) -> int:
+        """Forget story assignments for a re-clustering; articles are otherwise untouched.
+
+        Without ``since``: every assignment, story, link and the saved state. With it: the
+        assignments of articles first seen at or after ``since``; the stories they leave
+        are recounted (deleted when empty, headline taken from a remaining article when
+        its own left) and the saved state is dropped. Returns the articles unassigned."""
+
+    def mark_dormant_stories(self, *, before: datetime) -> int:
+        """Active stories last updated before ``before`` become ``dormant``; returns how
+        many."""
+
+    def story(self, story_id: int) -> StoryRecord | None:
+        """One story with its links, merged ones included (follow ``merged_into``)."""
+
+    def story_articles(
+        self, story_id: int, *, limit: int = 50, after: ArticleCursor | None = None
+    ) -> ArticlePage:
+        """A story's articles, copies included (their ``copy_of``/``primary_id`` let a page
+        fold them), newest first by (published else first seen, id), keyset-paginated as
+        :meth:`query_articles` (index ``ix_articles_story_newest``)."""
+
+    def article_stories(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """``article id -> story id`` for the given articles that are in a story."""
+
+    def top_stories(
+        self,
+        *,
+        now: datetime,
+        limit: int = 20,
+        since: datetime | None = None,
+        language: str | None = None,
+        country: str | None = None,
+        half_life_hours: float = 12.0,
+    ) -> list[StoryRecord]:
+        """The front page of stories: those (not merged) last updated at or after
+        ``since`` (default: 48 hours before ``now``), ranked by breadth (distinct outlets
+        plus distinct countries, copies counted once) halved every ``half_life_hours`` since
+        the last update; ties newest first. ``language`` matches the story's language
+        exactly or as a prefix (``en`` matches ``en-GB``); ``country`` keeps stories with
+        an article from a source of that country."""
 
     # --- health -------------------------------------------------------------------------
     def record_event(

@@ -28,16 +28,20 @@ from newsdesk.dedup import AttributionHints, DedupOutcome, DocView
 from newsdesk.errors import StoreError
 from newsdesk.model import Article, ExtractedArticle, Source
 from newsdesk.store import copies, reading, upsert
+from newsdesk.store import stories as story_rows
 from newsdesk.store.base import (
     Activity,
     ArticleCursor,
     ArticlePage,
     ArticleQuery,
+    ClusterSnapshot,
     CopyMember,
     CopyShare,
     EntryWrite,
     Facets,
     StoreStats,
+    StoryInput,
+    StoryRecord,
     TitleRevision,
     UpsertResult,
     VolumePoint,
@@ -59,6 +63,7 @@ from newsdesk.store.schema import (
     sources,
     tombstones,
 )
+from newsdesk.stories import Assignment, StoryState
 
 __all__ = ["SqlStore"]
 
@@ -67,6 +72,7 @@ MAX_EVENTS = 10_000
 _RAW_BATCH = 50  # raw pages read per transaction by iter_raw_pages
 _STATS_WINDOW = timedelta(hours=24)
 _MIGRATION_LOCK = 0x6E657773  # pg_advisory_xact_lock key: "news"
+_STORIES_LOCK = 0x73746F72  # pg_advisory_xact_lock key: "stor" (one story writer at a time)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -576,6 +582,126 @@ class SqlStore:
     def facets(self, *, recent: int = 2000) -> Facets:
         with self._read() as conn:
             return reading.facets(conn, recent=max(1, recent))
+
+    # --- stories (newsdesk.stories) --------------------------------------------------------
+    @_guard
+    def story_input(self, article_id: int) -> StoryInput | None:
+        with self._read() as conn:
+            return story_rows.story_input(conn, article_id)
+
+    @_guard
+    def save_story_assignment(
+        self,
+        assignment: Assignment,
+        states: Sequence[StoryState] = (),
+        *,
+        now: datetime,
+    ) -> int | None:
+        with self._write() as conn:
+            if self._postgres:
+                # Assignment numbers are max + 1: writers take turns (SQLite's BEGIN
+                # IMMEDIATE already makes them).
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_STORIES_LOCK)))
+            return story_rows.save_assignment(conn, self._insert, assignment, states, now=now)
+
+    @_guard
+    def story_assignments_after(self, seq: int, *, limit: int = 1000) -> list[tuple[int, int]]:
+        with self._read() as conn:
+            return story_rows.assignments_after(conn, seq, limit=max(1, limit))
+
+    @_guard
+    def unassigned_articles(
+        self,
+        *,
+        after_id: int = 0,
+        limit: int = 500,
+        arrived_since: datetime | None = None,
+        extracted_since: datetime | None = None,
+    ) -> list[int]:
+        with self._read() as conn:
+            return story_rows.unassigned(
+                conn,
+                after_id=after_id,
+                limit=max(1, limit),
+                arrived_since=arrived_since,
+                extracted_since=extracted_since,
+            )
+
+    @_guard
+    def load_cluster_state(self) -> ClusterSnapshot | None:
+        with self._read() as conn:
+            return story_rows.load_state(conn)
+
+    @_guard
+    def save_cluster_state(self, data: dict[str, Any], *, seq: int, now: datetime) -> None:
+        with self._write() as conn:
+            story_rows.save_state(conn, self._insert, data, seq=seq, now=now)
+
+    @_guard
+    def reset_stories(self, *, now: datetime, since: datetime | None = None) -> int:
+        with self._write() as conn:
+            if self._postgres:
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_STORIES_LOCK)))
+            return story_rows.reset(conn, self._insert, since=since, now=now)
+
+    @_guard
+    def mark_dormant_stories(self, *, before: datetime) -> int:
+        with self._write() as conn:
+            return story_rows.mark_dormant(conn, before=before)
+
+    @_guard
+    def story(self, story_id: int) -> StoryRecord | None:
+        with self._read() as conn:
+            return story_rows.story(conn, story_id)
+
+    @_guard
+    def story_articles(
+        self, story_id: int, *, limit: int = 50, after: ArticleCursor | None = None
+    ) -> ArticlePage:
+        limit = max(1, limit)
+        query = story_rows.story_page_select(
+            story_id,
+            limit=limit + 1,
+            after_time=None if after is None else after.time,
+            after_id=None if after is None else after.id,
+        )
+        with self._read() as conn:
+            found = self._articles(conn, query)
+        page = tuple(found[:limit])
+        next_cursor = None
+        if len(found) > limit:
+            last = page[-1]
+            when = last.published or last.first_seen
+            assert when is not None  # first_seen is NOT NULL
+            next_cursor = ArticleCursor(time=when, id=last.id)
+        return ArticlePage(articles=page, next=next_cursor)
+
+    @_guard
+    def article_stories(self, article_ids: Sequence[int]) -> dict[int, int]:
+        with self._read() as conn:
+            return story_rows.article_stories(conn, article_ids)
+
+    @_guard
+    def top_stories(
+        self,
+        *,
+        now: datetime,
+        limit: int = 20,
+        since: datetime | None = None,
+        language: str | None = None,
+        country: str | None = None,
+        half_life_hours: float = 12.0,
+    ) -> list[StoryRecord]:
+        with self._read() as conn:
+            return story_rows.top_stories(
+                conn,
+                now=now,
+                limit=limit,
+                since=since,
+                language=language,
+                country=country,
+                half_life_hours=half_life_hours,
+            )
 
     # --- health -------------------------------------------------------------------------
     @_guard

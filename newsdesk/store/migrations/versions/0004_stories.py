@@ -69,9 +69,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False, server_default="active"),
         sa.Column("merged_into", _ID),
         sa.Column("updated_at", _TIME, nullable=False),
-        sa.CheckConstraint(
-            "status IN ('active', 'dormant', 'merged')", name="ck_stories_status"
-        ),
+        sa.CheckConstraint("status IN ('active', 'dormant', 'merged')", name="ck_stories_status"),
     )
     op.create_index("ix_stories_last_update", "stories", ["last_update"])
     op.create_index("ix_stories_merged_into", "stories", ["merged_into"])

@@ -1,0 +1,513 @@
+"""Story clustering's side of the store: the article view the clusterer reads, the writing of
+its assignments, the saved clusterer state, and the reads of story pages and the front page.
+
+Functions here take an open connection (the :class:`SqlStore` methods own the transactions
+and the error translation). Every read goes through a primary key or an index: ``articles``
+by ``id``, ``story_seq`` and ``(story_id, time, id)``; ``stories`` by ``id`` and
+``last_update``; ``story_links`` by its key and ``other_id``. The figures of a story are
+recounted from its own articles on each write (cost: the story's size, never the store's).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from newsdesk.errors import InvalidURL, StoreError
+from newsdesk.normalize import registered_domain
+from newsdesk.store.base import ClusterSnapshot, StoryInput, StoryLink, StoryRecord
+from newsdesk.store.rows import RAW_ENCODING, chunks, compress_page, decompress_page
+from newsdesk.store.schema import articles, cluster_snapshots, sources, stories, story_links
+from newsdesk.stories import ArticleView, Assignment, StoryState
+
+__all__ = [
+    "SNAPSHOT_NAME",
+    "article_stories",
+    "assignments_after",
+    "load_state",
+    "mark_dormant",
+    "reset",
+    "save_assignment",
+    "save_state",
+    "story",
+    "story_input",
+    "story_page_select",
+    "top_stories",
+    "unassigned",
+]
+
+SNAPSHOT_NAME = "default"
+_DEFAULT_WINDOW = timedelta(hours=48)
+
+Insert = Callable[[sa.Table], postgresql.Insert | sqlite.Insert]
+sort_time = sa.func.coalesce(articles.c.published, articles.c.first_seen)
+
+
+def _id(value: str | int) -> int:
+    """Story and article ids are integers in the store; the clusterer's are strings."""
+    if isinstance(value, bool):
+        raise StoreError(f"not an article id: {value!r}")
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"not an article id: {value!r}") from exc
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return registered_domain(url)
+    except InvalidURL:
+        return None
+
+
+# --- the clusterer's input ------------------------------------------------------------------
+
+
+def story_input(conn: Connection, article_id: int) -> StoryInput | None:
+    original = articles.alias("original")
+    row = conn.execute(
+        sa.select(
+            articles.c.id,
+            articles.c.url,
+            articles.c.title,
+            articles.c.text,
+            articles.c.published,
+            articles.c.first_seen,
+            articles.c.language,
+            articles.c.copy_of,
+            articles.c.primary_id,
+            articles.c.story_id,
+            sources.c.url.label("source_url"),
+            sources.c.country,
+            sources.c.language.label("source_language"),
+            original.c.story_id.label("original_story_id"),
+        )
+        .join(sources, sources.c.id == articles.c.source_id)
+        .outerjoin(original, original.c.id == articles.c.copy_of)
+        .where(articles.c.id == article_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    view = ArticleView(
+        id=str(row.id),
+        title=row.title or "",
+        text=row.text or "",
+        published=row.published or row.first_seen,
+        language=row.language or row.source_language,
+        source=_domain(row.url) or _domain(row.source_url),
+        country=row.country,
+        is_primary=row.primary_id == row.id,
+    )
+    return StoryInput(
+        view=view,
+        copy_of=row.copy_of,
+        original_story_id=row.original_story_id,
+        story_id=row.story_id,
+    )
+
+
+# --- writing assignments --------------------------------------------------------------------
+
+
+def _next_seq(conn: Connection) -> int:
+    last = conn.execute(sa.select(sa.func.max(articles.c.story_seq))).scalar_one_or_none()
+    return int(last or 0) + 1
+
+
+def save_assignment(
+    conn: Connection,
+    insert: Insert,
+    assignment: Assignment,
+    states: Sequence[StoryState],
+    *,
+    now: datetime,
+) -> int | None:
+    """Store one assignment on an open write transaction (see
+    :meth:`newsdesk.store.base.Store.save_story_assignment`)."""
+    article_id = _id(assignment.article_id)
+    story_id = _id(assignment.story_id)
+    row = conn.execute(
+        sa.select(articles.c.story_id, articles.c.story_seq)
+        .where(articles.c.id == article_id)
+        .with_for_update()
+    ).one_or_none()
+    if row is None:
+        return None
+    touched = {story_id}
+    if row.story_id is not None and row.story_id != story_id:
+        touched.add(row.story_id)
+    merged = sorted({_id(m) for m in assignment.merged} - {story_id})
+    if merged:
+        _merge(conn, story_id, merged, now=now)
+    seq = row.story_seq if row.story_seq is not None else _next_seq(conn)
+    conn.execute(
+        sa.update(articles)
+        .where(articles.c.id == article_id)
+        .values(
+            story_id=story_id,
+            story_score=float(assignment.score),
+            story_seq=seq,
+            story_assigned_at=now,
+        )
+    )
+    by_id = {_id(state.id): state for state in states}
+    touched.update(by_id)
+    for sid in sorted(touched):
+        _refresh(conn, insert, sid, by_id.get(sid), now=now, fallback_headline=article_id)
+    for sid, state in by_id.items():
+        _write_links(conn, insert, sid, state, now=now)
+    return int(seq)
+
+
+def _merge(conn: Connection, survivor: int, merged: list[int], *, now: datetime) -> None:
+    """Move the articles of ``merged`` stories to ``survivor``; keep the rows as redirects."""
+    conn.execute(
+        sa.update(articles).where(articles.c.story_id.in_(merged)).values(story_id=survivor)
+    )
+    conn.execute(
+        sa.update(stories)
+        .where(stories.c.id.in_(merged))
+        .values(status="merged", merged_into=survivor, size=0, copies=0, updated_at=now)
+    )
+    # Stories merged into these earlier now redirect to the survivor in one step.
+    conn.execute(
+        sa.update(stories).where(stories.c.merged_into.in_(merged)).values(merged_into=survivor)
+    )
+    # Their links go; the survivor's own links are rewritten from its state.
+    conn.execute(
+        sa.delete(story_links).where(
+            sa.or_(story_links.c.story_id.in_(merged), story_links.c.other_id.in_(merged))
+        )
+    )
+
+
+def _refresh(
+    conn: Connection,
+    insert: Insert,
+    story_id: int,
+    state: StoryState | None,
+    *,
+    now: datetime,
+    fallback_headline: int | None = None,
+) -> None:
+    """Recount one story from its articles and write its row (deleted when empty)."""
+    members = list(
+        conn.execute(
+            sa.select(
+                articles.c.id,
+                articles.c.title,
+                articles.c.source_id,
+                articles.c.copy_of,
+                sa.func.coalesce(articles.c.language, sources.c.language).label("language"),
+                sources.c.country,
+                sort_time.label("at"),
+            )
+            .join(sources, sources.c.id == articles.c.source_id)
+            .where(articles.c.story_id == story_id)
+            .order_by(sort_time, articles.c.id)
+        )
+    )
+    existing = conn.execute(sa.select(stories).where(stories.c.id == story_id)).one_or_none()
+    if not members:
+        if existing is not None and existing.status != "merged":
+            conn.execute(sa.delete(stories).where(stories.c.id == story_id))
+            conn.execute(
+                sa.delete(story_links).where(
+                    sa.or_(story_links.c.story_id == story_id, story_links.c.other_id == story_id)
+                )
+            )
+        return
+    originals = [m for m in members if m.copy_of is None] or members
+    outlets = sorted({m.source_id for m in originals})
+    countries = sorted({m.country.upper() for m in originals if m.country})
+    languages = {m.language for m in members if m.language}
+    member_ids = {m.id: m for m in members}
+    if state is not None:
+        languages.update(lang for lang in state.languages if lang)
+        headline_id: int | None = _id(state.headline_article_id)
+        headline = state.headline
+        language = state.language
+        status = "dormant" if state.status == "dormant" else "active"
+    else:
+        headline_id = existing.headline_article_id if existing is not None else fallback_headline
+        headline = existing.headline if existing is not None else ""
+        language = existing.language if existing is not None else originals[0].language
+        status = existing.status if existing is not None else "active"
+        if existing is not None:
+            languages.update(existing.languages or ())
+    if headline_id not in member_ids:  # its headline article left (a reset) or is unknown
+        headline_id = originals[0].id
+        headline = originals[0].title or ""
+    elif not headline:
+        headline = member_ids[headline_id].title or ""
+    values: dict[str, Any] = {
+        "language": language,
+        "headline": headline,
+        "headline_article_id": headline_id,
+        "first_seen": min(m.at for m in originals),
+        "last_update": max(m.at for m in originals),
+        "size": len(members),
+        "copies": sum(m.copy_of is not None for m in members),
+        "outlets": outlets,
+        "countries": countries,
+        "languages": sorted(languages),
+        "outlet_count": len(outlets),
+        "country_count": len(countries),
+        "status": "active" if status == "merged" else status,
+        "merged_into": None,
+        "updated_at": now,
+    }
+    stmt = insert(stories).values(id=story_id, **values)
+    conn.execute(stmt.on_conflict_do_update(index_elements=[stories.c.id], set_=values))
+
+
+def _write_links(
+    conn: Connection, insert: Insert, story_id: int, state: StoryState, *, now: datetime
+) -> None:
+    """The story's links as its state has them, both ways; links it no longer has go."""
+    wanted = {_id(link.story_id): link for link in state.links}
+    wanted.pop(story_id, None)
+    keep = list(wanted)
+    for mine, theirs in (
+        (story_links.c.story_id, story_links.c.other_id),
+        (story_links.c.other_id, story_links.c.story_id),
+    ):
+        stale = sa.delete(story_links).where(mine == story_id)
+        conn.execute(stale.where(theirs.not_in(keep)) if keep else stale)
+    rows = []
+    for other, link in wanted.items():
+        confidence = float(link.confidence)
+        rows.append((story_id, other, link.language, confidence))
+        rows.append((other, story_id, state.language, confidence))
+    for source, other, language, confidence in rows:
+        values = {"language": language, "confidence": confidence, "updated_at": now}
+        stmt = insert(story_links).values(story_id=source, other_id=other, **values)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[story_links.c.story_id, story_links.c.other_id], set_=values
+            )
+        )
+
+
+# --- replay, catch-up and the saved state ---------------------------------------------------
+
+
+def assignments_after(conn: Connection, seq: int, *, limit: int) -> list[tuple[int, int]]:
+    rows = conn.execute(
+        sa.select(articles.c.story_seq, articles.c.id)
+        .where(articles.c.story_seq > seq)
+        .order_by(articles.c.story_seq)
+        .limit(limit)
+    )
+    return [(int(s), int(i)) for s, i in rows]
+
+
+def unassigned(
+    conn: Connection,
+    *,
+    after_id: int,
+    limit: int,
+    arrived_since: datetime | None,
+    extracted_since: datetime | None,
+) -> list[int]:
+    query = sa.select(articles.c.id).where(
+        articles.c.status == "ok", articles.c.story_id.is_(None), articles.c.id > after_id
+    )
+    if arrived_since is not None:
+        query = query.where(articles.c.first_seen >= arrived_since)
+    if extracted_since is not None:
+        query = query.where(articles.c.extracted_at >= extracted_since)
+    return [int(i) for i in conn.execute(query.order_by(articles.c.id).limit(limit)).scalars()]
+
+
+def load_state(conn: Connection) -> ClusterSnapshot | None:
+    row = conn.execute(
+        sa.select(cluster_snapshots).where(cluster_snapshots.c.name == SNAPSHOT_NAME)
+    ).one_or_none()
+    if row is None:
+        return None
+    try:
+        data = json.loads(decompress_page(row.encoding, bytes(row.body)))
+    except ValueError as exc:
+        raise StoreError(f"the saved clusterer state is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise StoreError("the saved clusterer state is not a JSON object")
+    return ClusterSnapshot(data=data, seq=int(row.seq), saved_at=row.saved_at)
+
+
+def save_state(
+    conn: Connection, insert: Insert, data: dict[str, Any], *, seq: int, now: datetime
+) -> None:
+    encoding, body = compress_page(json.dumps(data, separators=(",", ":")).encode())
+    assert encoding == RAW_ENCODING
+    values = {"seq": seq, "encoding": encoding, "body": body, "saved_at": now}
+    stmt = insert(cluster_snapshots).values(name=SNAPSHOT_NAME, **values)
+    conn.execute(stmt.on_conflict_do_update(index_elements=[cluster_snapshots.c.name], set_=values))
+
+
+def reset(conn: Connection, insert: Insert, *, since: datetime | None, now: datetime) -> int:
+    conn.execute(sa.delete(cluster_snapshots))
+    cleared = {
+        "story_id": None,
+        "story_score": None,
+        "story_seq": None,
+        "story_assigned_at": None,
+    }
+    if since is None:
+        result = conn.execute(
+            sa.update(articles).where(articles.c.story_id.is_not(None)).values(**cleared)
+        )
+        conn.execute(sa.delete(story_links))
+        conn.execute(sa.delete(stories))
+        return result.rowcount
+    affected = set(
+        conn.execute(
+            sa.select(articles.c.story_id)
+            .where(articles.c.story_id.is_not(None), articles.c.first_seen >= since)
+            .distinct()
+        ).scalars()
+    )
+    result = conn.execute(
+        sa.update(articles)
+        .where(articles.c.story_id.is_not(None), articles.c.first_seen >= since)
+        .values(**cleared)
+    )
+    for story_id in sorted(affected):
+        _refresh(conn, insert, story_id, None, now=now)
+    return result.rowcount
+
+
+def mark_dormant(conn: Connection, *, before: datetime) -> int:
+    result = conn.execute(
+        sa.update(stories)
+        .where(stories.c.status == "active", stories.c.last_update < before)
+        .values(status="dormant")
+    )
+    return result.rowcount
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _links(conn: Connection, story_ids: Iterable[int]) -> dict[int, tuple[StoryLink, ...]]:
+    found: dict[int, list[StoryLink]] = {}
+    for part in chunks(sorted(set(story_ids)), 500):
+        rows = conn.execute(
+            sa.select(story_links)
+            .where(story_links.c.story_id.in_(part))
+            .order_by(story_links.c.confidence.desc(), story_links.c.other_id)
+        )
+        for r in rows:
+            found.setdefault(r.story_id, []).append(
+                StoryLink(story_id=r.other_id, language=r.language, confidence=r.confidence)
+            )
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _record(row: Any, links: tuple[StoryLink, ...]) -> StoryRecord:
+    return StoryRecord(
+        id=row.id,
+        headline=row.headline,
+        headline_article_id=row.headline_article_id,
+        language=row.language,
+        first_seen=row.first_seen,
+        last_update=row.last_update,
+        size=row.size,
+        copies=row.copies,
+        outlets=tuple(int(o) for o in row.outlets or ()),
+        countries=tuple(row.countries or ()),
+        languages=tuple(row.languages or ()),
+        status=row.status,
+        merged_into=row.merged_into,
+        updated_at=row.updated_at,
+        links=links,
+    )
+
+
+def story(conn: Connection, story_id: int) -> StoryRecord | None:
+    row = conn.execute(sa.select(stories).where(stories.c.id == story_id)).one_or_none()
+    if row is None:
+        return None
+    return _record(row, _links(conn, [story_id]).get(story_id, ()))
+
+
+def story_page_select(story_id: int, *, limit: int, after_time: Any, after_id: int | None) -> Any:
+    stmt = sa.select(articles).where(articles.c.story_id == story_id)
+    if after_id is not None:
+        stmt = stmt.where(
+            sa.or_(
+                sort_time < after_time,
+                sa.and_(sort_time == after_time, articles.c.id < after_id),
+            )
+        )
+    return stmt.order_by(sort_time.desc(), articles.c.id.desc()).limit(limit)
+
+
+def article_stories(conn: Connection, article_ids: Sequence[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for part in chunks(sorted(set(article_ids)), 500):
+        rows = conn.execute(
+            sa.select(articles.c.id, articles.c.story_id).where(
+                articles.c.id.in_(part), articles.c.story_id.is_not(None)
+            )
+        )
+        found.update((int(a), int(s)) for a, s in rows)
+    return found
+
+
+def _language_matches(column: Any, language: str) -> Any:
+    lang = language.strip().lower()
+    lowered = sa.func.lower(column)
+    return sa.or_(lowered == lang, lowered.startswith(lang + "-", autoescape=True))
+
+
+def top_stories(
+    conn: Connection,
+    *,
+    now: datetime,
+    limit: int,
+    since: datetime | None,
+    language: str | None,
+    country: str | None,
+    half_life_hours: float,
+) -> list[StoryRecord]:
+    """Candidates come from ``ix_stories_last_update`` (the window bounds them); the
+    ranking is computed here, the same on both backends (SQLite lacks ``pow``)."""
+    since = now - _DEFAULT_WINDOW if since is None else since
+    query = sa.select(
+        stories.c.id, stories.c.outlet_count, stories.c.country_count, stories.c.last_update
+    ).where(stories.c.status != "merged", stories.c.last_update >= since)
+    if language:
+        query = query.where(_language_matches(stories.c.language, language))
+    if country:
+        member = (
+            sa.select(sa.literal(1))
+            .select_from(articles.join(sources, sources.c.id == articles.c.source_id))
+            .where(
+                articles.c.story_id == stories.c.id,
+                articles.c.copy_of.is_(None),
+                sa.func.upper(sources.c.country) == country.strip().upper(),
+            )
+        )
+        query = query.where(member.exists())
+    half_life = max(half_life_hours, 1e-6) * 3600.0
+
+    def rank(row: Any) -> tuple[float, datetime, int]:
+        age = max(0.0, (now - row.last_update).total_seconds())
+        breadth = row.outlet_count + row.country_count
+        return (breadth * 0.5 ** (age / half_life), row.last_update, row.id)
+
+    chosen = [r.id for r in sorted(conn.execute(query), key=rank, reverse=True)[: max(0, limit)]]
+    if not chosen:
+        return []
+    rows = {r.id: r for r in conn.execute(sa.select(stories).where(stories.c.id.in_(chosen)))}
+    links = _links(conn, chosen)
+    return [_record(rows[i], links.get(i, ())) for i in chosen]
