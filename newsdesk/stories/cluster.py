@@ -40,6 +40,7 @@ from newsdesk.stories.story import (
     PreparedArticle,
     Story,
     is_year,
+    top_keys,
 )
 from newsdesk.stories.text import extract_features
 from newsdesk.stories.vectors import DocumentFrequency, sublinear, unit
@@ -107,7 +108,9 @@ class StoryClusterer:
         self._names_df = DocumentFrequency(prior=self.options.idf_prior)
         self._stories: dict[str, Story] = {}
         self._indexes: dict[str | None, InvertedIndex] = {}
-        self._names_index = InvertedIndex()
+        # Names/numbers of the live stories, one index per language: links only ever go to
+        # *other* languages, so a lookup never walks the postings of its own language.
+        self._names_indexes: dict[str | None, InvertedIndex] = {}
         self._now: float | None = None
         self._last_sweep: float | None = None
 
@@ -177,7 +180,7 @@ class StoryClusterer:
     def index_stats(self) -> dict[str, int]:
         """Sizes of the live index (stories, keys, postings, DF vocabulary)."""
         stories = keys = postings = 0
-        for index in [*self._indexes.values(), self._names_index]:
+        for index in [*self._indexes.values(), *self._names_indexes.values()]:
             s, k, p = index.stats()
             stories += s
             keys += k
@@ -252,17 +255,17 @@ class StoryClusterer:
             df = self._df[view.language] = DocumentFrequency(prior=self.options.idf_prior)
         df.add(feats.terms)
         self._names_df.add([*feats.names, *("#" + n for n in feats.numbers)])
-        idf = df.idf
         vector = unit(sublinear(feats.terms))
-        weighted = {t: w * idf(t) for t, w in vector.items()}
+        idfs = df.idfs(vector)
+        weighted = {t: w * idfs[t] for t, w in vector.items()}
         length = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        title_idf = {t: idf(t) for t in feats.title_terms}
+        title_idf = {t: idfs[t] if t in idfs else df.idf(t) for t in feats.title_terms}
         title_length = math.sqrt(sum(v * v for v in title_idf.values())) or 1.0
-        heaviest = heapq.nlargest(MEMBER_TERMS, weighted, key=weighted.__getitem__)
+        heaviest = top_keys(MEMBER_TERMS, weighted)
         names_idf = self._names_df.idf
-        idfs = {n: names_idf(n) for n in feats.names}
-        names = {n: idfs[n] * (1.0 + math.log(c)) for n, c in feats.names.items()}
-        salient = heapq.nlargest(SALIENT, names, key=names.__getitem__)
+        name_idfs = self._names_df.idfs(feats.names)
+        names = {n: name_idfs[n] * (1.0 + math.log(c)) for n, c in feats.names.items()}
+        salient = top_keys(SALIENT, names)
         return PreparedArticle(
             id=view.id,
             title=view.title,
@@ -272,11 +275,11 @@ class StoryClusterer:
             country=view.country,
             is_primary=view.is_primary,
             unit=vector,
-            weighted={t: w * idf(t) / length for t, w in weighted.items()},
+            weighted={t: w * idfs[t] / length for t, w in weighted.items()},
             tfidf={t: weighted[t] / length for t in heaviest},
             title_weighted={t: w * w / title_length for t, w in title_idf.items()},
             names=names,
-            names_idf=idfs,
+            names_idf=name_idfs,
             names_length=math.sqrt(sum(v * v for v in names.values())) or 1.0,
             title_names={n: names[n] for n in feats.title_names if n in names},
             salient={n: names[n] for n in salient},
@@ -289,25 +292,31 @@ class StoryClusterer:
         index = self._indexes.get(article.language)
         if index is None:
             return []
-        query = sorted(article.weighted.items(), key=lambda item: -item[1])[: opts.query_terms]
-        hits = index.lookup(query, max_posting=opts.max_posting)
-        ranked = sorted(hits.items(), key=lambda item: -item[1])[: opts.max_candidates]
-        return [self._stories[story_id] for story_id, _ in ranked]
+        weighted = article.weighted
+        top = top_keys(opts.query_terms, weighted)
+        hits = index.lookup([(t, weighted[t]) for t in top], max_posting=opts.max_posting)
+        ranked = heapq.nlargest(opts.max_candidates, hits, key=hits.__getitem__)
+        return [self._stories[story_id] for story_id in ranked]
 
     def _features(self, article: PreparedArticle) -> list[tuple[tuple[float, ...], Story]]:
         stories = self._candidates(article)
         if not stories:
             return []
         df = self._df[article.language]
+        weighted = article.weighted
+        title_weighted = article.title_weighted
         raw: list[tuple[float, float, float, float, float, float, float, float, float, Story]] = []
         for story in stories:
             if df.documents > story.norm_documents * _NORM_DRIFT + 10:
                 self._refresh(story)
+            # Only shared terms contribute: the key intersection runs in C.
             centroid = story.centroid
-            cosine = sum(w * centroid.get(t, 0.0) for t, w in article.weighted.items())
+            cosine = sum(weighted[t] * centroid[t] for t in weighted.keys() & centroid.keys())
             cosine /= story.norm
             titles = story.titles
-            title_cosine = sum(w * titles.get(t, 0.0) for t, w in article.title_weighted.items())
+            title_cosine = sum(
+                title_weighted[t] * titles[t] for t in title_weighted.keys() & titles.keys()
+            )
             title_cosine /= story.title_norm
             names = _share(article.names, story.names, story.size)
             numbers = _share(article.numbers, story.numbers, story.size)
@@ -402,8 +411,8 @@ class StoryClusterer:
     def _refresh(self, story: Story) -> None:
         df = self._df.setdefault(story.language, DocumentFrequency(prior=self.options.idf_prior))
         story.refresh(
-            df.idf,
-            self._names_df.idf,
+            df.idfs,
+            self._names_df.idfs,
             df.documents,
             max_terms=self.options.centroid_terms,
             headlines=self.options.headline_candidates,
@@ -417,7 +426,10 @@ class StoryClusterer:
             index = self._indexes[story.language] = InvertedIndex()
         index.set_keys(story.id, story.keys)
         if self.options.cross_lingual:
-            self._names_index.set_keys(story.id, story.name_keys)
+            names_index = self._names_indexes.get(story.language)
+            if names_index is None:
+                names_index = self._names_indexes[story.language] = InvertedIndex()
+            names_index.set_keys(story.id, story.name_keys)
 
     def _story_similarity(self, a: Story, b: Story) -> float:
         idf = self._df[a.language].idf
@@ -443,7 +455,9 @@ class StoryClusterer:
         index = self._indexes.get(story.language)
         if index is not None:
             index.remove(story.id)
-        self._names_index.remove(story.id)
+        names_index = self._names_indexes.get(story.language)
+        if names_index is not None:
+            names_index.remove(story.id)
 
     def _sweep(self) -> None:
         """Forget stories past window + dormancy; runs every eighth of a window."""
@@ -466,13 +480,14 @@ class StoryClusterer:
         opts = self.options
         if not opts.cross_lingual or len(article.names) + len(article.numbers) < 2:
             return ()
+        others = [index for lang, index in self._names_indexes.items() if lang != story.language]
+        if not others:
+            return ()
         keys = [*article.names.items(), *(("#" + n, w) for n, w in article.numbers.items())]
-        hits = self._names_index.lookup(keys, max_posting=opts.max_posting)
-        foreign = [
-            (weight, sid)
-            for sid, weight in hits.items()
-            if sid in self._stories and self._stories[sid].language != story.language
-        ]
+        foreign: list[tuple[float, str]] = []
+        for index in others:
+            hits = index.lookup(keys, max_posting=opts.max_posting)
+            foreign.extend((weight, sid) for sid, weight in hits.items() if sid in self._stories)
         foreign.sort(reverse=True)
         made: list[CrossLink] = []
         for _weight, sid in foreign[:_LINK_CANDIDATES]:

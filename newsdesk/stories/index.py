@@ -52,13 +52,14 @@ class InvertedIndex:
     ) -> dict[str, float]:
         """Stories sharing any of the keys, with the summed weights of the shared keys."""
         scores: dict[str, float] = {}
+        get = scores.get
         postings = self._postings
         for key, weight in weighted_keys:
             posting = postings.get(key)
             if posting is None or len(posting) > max_posting:
                 continue
             for story_id in posting:
-                scores[story_id] = scores.get(story_id, 0.0) + weight
+                scores[story_id] = get(story_id, 0.0) + weight
         return scores
 
     def stats(self) -> tuple[int, int, int]:

@@ -7,16 +7,15 @@ so the state serialises to plain JSON.
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.stories.model import CrossLink, StoryState
 
-__all__ = ["Headline", "PreparedArticle", "Story"]
+__all__ = ["Headline", "PreparedArticle", "Story", "top_keys"]
 
 #: How much a primary source's headline is preferred over a more central one.
 PRIMARY_BONUS = 0.15
@@ -26,7 +25,8 @@ SALIENT = 3
 MEMBERS = 8
 MEMBER_TERMS = 40
 
-Idf = Callable[[str], float]
+#: Many IDFs at once (:meth:`~newsdesk.stories.vectors.DocumentFrequency.idfs`).
+Idfs = Callable[[Iterable[str]], dict[str, float]]
 
 
 @dataclass(slots=True)
@@ -65,6 +65,15 @@ class Headline:
 
     def key(self) -> float:
         return self.score + (PRIMARY_BONUS if self.is_primary else 0.0)
+
+
+def top_keys(n: int, weights: dict[str, float]) -> list[str]:
+    """The ``n`` keys of highest weight, heaviest first (ties in insertion order).
+
+    A C-level sort beats ``heapq.nlargest`` (a Python loop) for the few hundred keys of a
+    centroid or an article; ``nlargest`` stays for the thousands of index hits.
+    """
+    return sorted(weights, key=weights.__getitem__, reverse=True)[:n]
 
 
 def is_year(number: str) -> bool:
@@ -185,8 +194,8 @@ class Story:
 
     def refresh(
         self,
-        idf: Idf,
-        names_idf: Idf,
+        idf: Idfs,
+        names_idf: Idfs,
         documents: int,
         *,
         max_terms: int,
@@ -199,26 +208,30 @@ class Story:
         Runs once per join (and when the document frequencies have drifted): each term's
         IDF is computed once here, which is most of the per-article cost.
         """
-        idfs = {t: idf(t) for t in self.centroid}
+        idfs = idf(self.centroid)
         weighted = {t: w * idfs[t] for t, w in self.centroid.items()}
         if len(weighted) > max_terms * 3 // 2:
-            keep = heapq.nlargest(max_terms, weighted, key=weighted.__getitem__)
+            keep = top_keys(max_terms, weighted)
             self.centroid = {t: self.centroid[t] for t in keep}
             weighted = {t: weighted[t] for t in keep}
         self.norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        self.keys = heapq.nlargest(index_terms, weighted, key=weighted.__getitem__)
+        self.keys = top_keys(index_terms, weighted)
         title_mass = 0.0
+        missing = [term for term in self.titles if term not in idfs]
+        title_idfs = idf(missing) if missing else {}
         for term, count in self.titles.items():
-            value = count * (idfs[term] if term in idfs else idf(term))
+            value = count * (idfs[term] if term in idfs else title_idfs[term])
             title_mass += value * value
         self.title_norm = math.sqrt(title_mass) or 1.0
-        names = {n: c * names_idf(n) for n, c in self.names.items()}
+        name_idfs = names_idf(self.names)
+        names = {n: c * name_idfs[n] for n, c in self.names.items()}
         self.names_norm = math.sqrt(sum(v * v for v in names.values())) or 1.0
         self.names_mass = sum(names.values()) or 1.0
-        top = heapq.nlargest(SALIENT, names, key=names.__getitem__)
+        top = top_keys(SALIENT, names)
         self.salient = [(n, names[n]) for n in top]
-        names.update({"#" + n: c * names_idf("#" + n) for n, c in self.numbers.items()})
-        self.name_keys = heapq.nlargest(name_keys, names, key=names.__getitem__)
+        number_idfs = names_idf(["#" + n for n in self.numbers])
+        names.update({"#" + n: c * number_idfs["#" + n] for n, c in self.numbers.items()})
+        self.name_keys = top_keys(name_keys, names)
         self.norm_documents = documents
         self.years = frozenset(n for n in self.numbers if is_year(n))
         centroid = self.centroid
@@ -235,12 +248,11 @@ class Story:
     def closest_member(self, tfidf: dict[str, float]) -> float:
         """The highest TF-IDF cosine of an article with the story's latest members."""
         best = 0.0
+        keys = tfidf.keys()
         for member in self.members:
-            if len(member) < len(tfidf):
-                dot = sum(w * tfidf.get(t, 0.0) for t, w in member.items())
-            else:
-                dot = sum(w * member.get(t, 0.0) for t, w in tfidf.items())
-            best = max(best, dot)
+            dot = sum(tfidf[t] * member[t] for t in keys & member.keys())
+            if dot > best:
+                best = dot
         return best
 
     # -- views -------------------------------------------------------------------------
