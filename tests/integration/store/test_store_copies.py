@@ -184,3 +184,46 @@ def test_deduplicator_over_the_store(store: SqlStore) -> None:
 
 def later(hours: float) -> datetime:
     return NOW + timedelta(hours=hours)
+
+
+def test_folded_queries_groups_and_shares_on_every_backend(store: SqlStore) -> None:
+    """The reading side of copies (web lists, article pages, source flags) on each backend:
+    a group is listed once, by its primary; its members read back oldest first; a source's
+    uncredited copies are counted."""
+    from newsdesk.store.base import ArticleQuery
+
+    hour = timedelta(hours=1)
+    original = article(store, "https://orig.example/a", ORIGINAL, published=NOW)
+    copy1 = article(store, "https://copy.example/a", ORIGINAL, published=NOW + hour)
+    copy2 = article(store, "https://copy.example/b", ORIGINAL, published=NOW + 2 * hour)
+    other = article(store, "https://other.example/a", OTHER_REPORT, published=NOW + 3 * hour)
+    for doc, copy_of in ((original, None), (copy1, original), (copy2, copy1), (other, None)):
+        primary = other if doc == other else original
+        assert store.save_copy_decision(
+            DedupOutcome(decision(doc, copy_of, primary)), hints=AttributionHints()
+        )
+
+    def ids(**query: object) -> list[int]:
+        page = store.query_articles(ArticleQuery(**query), limit=10)  # type: ignore[arg-type]
+        return [a.id for a in page.articles]
+
+    assert ids() == [other, copy2, copy1, original]
+    assert ids(fold_copies=True) == [other, original]
+    def source_of(article_id: int) -> int:
+        found = store.get_article(article_id)
+        assert found is not None
+        return found.source_id
+
+    # the original filtered out: the group shows by its earliest matching copy
+    copy_source = source_of(copy1)
+    assert ids(fold_copies=True, source_ids=(copy_source,)) == [copy1]
+
+    groups = store.copy_groups([original, other])
+    assert [m.id for m in groups[original]] == [original, copy1, copy2]
+    assert [m.id for m in groups[other]] == [other]
+
+    shares = store.copy_shares()
+    assert (shares[copy_source].extracted, shares[copy_source].copies) == (2, 2)
+    assert shares[copy_source].uncredited == 2
+    orig_source = source_of(original)
+    assert (shares[orig_source].copies, shares[orig_source].uncredited) == (0, 0)
