@@ -113,6 +113,29 @@ class Settings(BaseSettings):
         description="Decide for each extracted article whether it copies a stored one "
         "(MinHash/LSH plus attribution signals) and which article is the primary source.",
     )
+    cluster_stories: bool = Field(
+        default=True,
+        description="Put each extracted article into a story (one entry per news event, "
+        "every outlet's coverage under it); a copy joins its original's story.",
+    )
+    story_snapshot_every: int = Field(
+        default=500,
+        ge=1,
+        description="Story assignments between two saved snapshots of the story "
+        "clusterer (also saved after every round); a restart replays the ones after it.",
+    )
+    story_window_hours: float | None = Field(
+        default=None,
+        gt=0,
+        description="Hours a story stays open to new articles after its last one; empty "
+        "for the clusterer's default (72). Changing it calls for `newsdesk recluster`.",
+    )
+    story_dormant_hours: float | None = Field(
+        default=None,
+        ge=0,
+        description="Hours after its window a dormant story can still be revived by strong "
+        "follow-up coverage; empty for the clusterer's default (336, two weeks).",
+    )
     article_batch: int = Field(
         default=200, description="Pending articles fetched per pipeline round."
     )

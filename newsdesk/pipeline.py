@@ -11,7 +11,8 @@ workers later) and safe to repeat after a crash:
   article and retried up to ``article_attempts`` times. Then copy detection
   (:mod:`newsdesk.dedup`) decides whether it copies an earlier article and which is the
   primary source; a failure there is recorded as a ``dedup`` event and does not fail the
-  article.
+  article. Then :func:`assign_story` puts it into a story (:mod:`newsdesk.storydesk`); a
+  failure there is recorded as a ``stories`` event and does not fail the article either.
 
 Nothing is committed half-way: the store writes each step's results in one transaction, so a
 kill -9 at any point leaves pending work that the next start picks up.
@@ -51,12 +52,14 @@ from newsdesk.model import Article, ExtractedArticle, FetchOutcome, ParsedFeed, 
 from newsdesk.normalize import canonicalize_url, entry_keys
 from newsdesk.scheduler import ScheduleOptions, plan_after_failure, plan_after_success
 from newsdesk.store.base import EntryWrite, Store
+from newsdesk.storydesk import StoryDesk, cluster_options
 
 __all__ = [
     "ArticleReport",
     "PageWork",
     "PipelineContext",
     "PollReport",
+    "assign_story",
     "detect_copies",
     "discover_feed",
     "entries_for",
@@ -64,6 +67,7 @@ __all__ = [
     "make_extract_executor",
     "poll_source",
     "process_article",
+    "snapshot_stories",
 ]
 
 log = logging.getLogger(__name__)
@@ -137,9 +141,15 @@ class PipelineContext:
     #: read earlier ones, so it runs in the event loop thread, one article at a time.
     deduplicator: Deduplicator | None = None
     dedup_options: EngineOptions = field(default_factory=EngineOptions)
+    #: Story clustering (:class:`~newsdesk.storydesk.StoryDesk`); made on first use from
+    #: the stored snapshot. Not thread-safe: used from the event loop thread, one article
+    #: at a time, like copy detection. Dropped after a failure, so the next use rebuilds
+    #: it from the store rather than go on from a state the store does not share.
+    story_desk: StoryDesk | None = None
 
     def close(self) -> None:
         self.extract_executor.shutdown(wait=True, cancel_futures=True)
+        snapshot_stories(self)
 
     def dedup(self) -> Deduplicator:
         if self.deduplicator is None:
@@ -152,6 +162,16 @@ class PipelineContext:
                 store.fingerprint_index(write_through=False), lookup, options=self.dedup_options
             )
         return self.deduplicator
+
+    def stories(self) -> StoryDesk:
+        if self.story_desk is None:
+            self.story_desk = StoryDesk.open(
+                self.store,
+                cluster_options(self.settings),
+                clock=self.clock,
+                snapshot_every=self.settings.story_snapshot_every,
+            )
+        return self.story_desk
 
     @property
     def schedule(self) -> ScheduleOptions:
@@ -409,6 +429,8 @@ async def process_article(ctx: PipelineContext, article: Article) -> ArticleRepo
     )
     if settings.detect_copies:
         detect_copies(ctx, article, work, html=result.body, url=result.url)
+    if settings.cluster_stories:
+        assign_story(ctx, article)
     return ArticleReport(article_id=article.id, ok=True)
 
 
@@ -451,6 +473,55 @@ def detect_copies(
         except NewsdeskError:
             log.exception("could not record the dedup failure of article %s", article.id)
         return False
+
+
+def assign_story(ctx: PipelineContext, article: Article) -> bool:
+    """Put the just-extracted (and copy-checked) ``article`` into a story and store it with
+    the merges, story states and links in one transaction; a copy whose original has a
+    story joins that story unscored. Synchronous on purpose, like :func:`detect_copies`.
+    Never raises: a failure is recorded as a ``stories`` event, the article stays
+    extracted, and the clusterer is rebuilt from the store on next use (the snapshot, then
+    the assignments after it, then the articles extracted since that are in no story).
+    Returns whether the article was assigned."""
+    try:
+        return ctx.stories().assign(article.id) is not None
+    except Exception as exc:  # story clustering must never cost the article
+        ctx.story_desk = None
+        log.warning("story assignment failed", extra={"article_id": article.id}, exc_info=True)
+        _record_step_failure(ctx, article, "stories", exc)
+        return False
+
+
+def snapshot_stories(ctx: PipelineContext) -> bool:
+    """Save the story clusterer's state if it changed (the embedded runner calls this at the
+    end of each round). Never raises: a failure is recorded as a ``stories`` event."""
+    desk = ctx.story_desk
+    if desk is None:
+        return False
+    try:
+        return desk.snapshot()
+    except Exception as exc:
+        log.warning("story snapshot failed", exc_info=True)
+        try:
+            ctx.store.record_event(
+                now=ctx.clock(), kind="stories", message=f"snapshot: {type(exc).__name__}: {exc}"
+            )
+        except NewsdeskError:
+            log.exception("could not record the story snapshot failure")
+        return False
+
+
+def _record_step_failure(ctx: PipelineContext, article: Article, kind: str, exc: Exception) -> None:
+    try:
+        ctx.store.record_event(
+            now=ctx.clock(),
+            kind=kind,
+            message=f"{article.url}: {type(exc).__name__}: {exc}",
+            source_id=article.source_id,
+            article_id=article.id,
+        )
+    except NewsdeskError:
+        log.exception("could not record the %s failure of article %s", kind, article.id)
 
 
 def article_attempts_exhausted(article: Article, settings: Settings) -> bool:

@@ -1,7 +1,8 @@
 """The embedded runner: scheduler, pipeline and web server in one asyncio process.
 
 A round is: poll every due source (concurrency is bounded by the fetcher's politeness
-limits), then fetch and extract pending articles in batches. ``run_forever`` repeats rounds
+limits), then fetch and extract pending articles in batches, then save the story
+clusterer's state when the round changed it. ``run_forever`` repeats rounds
 every ``tick_seconds`` beside the web server until it is cancelled (Ctrl-C).
 """
 
@@ -22,6 +23,7 @@ from newsdesk.pipeline import (
     PollReport,
     poll_source,
     process_article,
+    snapshot_stories,
 )
 
 __all__ = ["RoundSummary", "run_forever", "run_round"]
@@ -98,6 +100,7 @@ async def run_round(
     source_ids: list[int | None] = [s.id for s in sources] if explicit else [None]
     for source_id in source_ids:
         await _process_pending(ctx, summary, source_id=source_id, progress=progress)
+    snapshot_stories(ctx)  # a restart then replays at most one round's assignments
     return summary
 
 

@@ -79,8 +79,9 @@ class ArticleQuery:
     ``language`` matches the article's language, else its source's, exactly or as a prefix
     (``en`` matches ``en-GB``), case-insensitively. ``country`` is the source's country.
     ``topic`` is one of the article's categories, exactly. ``since``/``until`` bound the sort
-    time (published, else first seen): ``since <= t < until``. ``q`` is a case-insensitive
-    substring of the headline.
+    time (published, else first seen): ``since <= t < until``. ``q`` is a full-text search
+    of headline and text in the search box's language (:mod:`newsdesk.search`: words,
+    "phrases", -exclusions, OR, and filters such as ``lang:ja`` that add to the others).
 
     ``fold_copies`` shows each copy group (articles sharing a ``primary_id``) once: by its
     primary when the primary matches the other filters, else by the group's earliest
@@ -453,6 +454,9 @@ class Store(Protocol):
     def story_assignments_after(self, seq: int, *, limit: int = 1000) -> list[tuple[int, int]]:
         """``(story_seq, article_id)`` of the assignments numbered above ``seq``, in order:
         what a snapshot taken at ``seq`` does not include."""
+
+    def last_story_seq(self) -> int:
+        """The highest assignment number in use (0 when no article is in a story)."""
 
     def unassigned_articles(
         self,

@@ -610,6 +610,11 @@ class SqlStore:
             return story_rows.assignments_after(conn, seq, limit=max(1, limit))
 
     @_guard
+    def last_story_seq(self) -> int:
+        with self._read() as conn:
+            return story_rows.last_seq(conn)
+
+    @_guard
     def unassigned_articles(
         self,
         *,

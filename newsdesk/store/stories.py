@@ -30,6 +30,7 @@ __all__ = [
     "SNAPSHOT_NAME",
     "article_stories",
     "assignments_after",
+    "last_seq",
     "load_state",
     "mark_dormant",
     "reset",
@@ -117,9 +118,13 @@ def story_input(conn: Connection, article_id: int) -> StoryInput | None:
 # --- writing assignments --------------------------------------------------------------------
 
 
-def _next_seq(conn: Connection) -> int:
+def last_seq(conn: Connection) -> int:
     last = conn.execute(sa.select(sa.func.max(articles.c.story_seq))).scalar_one_or_none()
-    return int(last or 0) + 1
+    return int(last or 0)
+
+
+def _next_seq(conn: Connection) -> int:
+    return last_seq(conn) + 1
 
 
 def save_assignment(
