@@ -391,7 +391,7 @@ def sources_remove(
     out.print(f"removed {found.url}")
 
 
-# --- status, config, eval, reextract ----------------------------------------------------
+# --- status, config, eval, reextract, recluster -----------------------------------------
 
 
 @app.command()
@@ -541,6 +541,49 @@ def reextract(
                 older_than=_now() - timedelta(days=settings.raw_html_retention_days)
             )
     out.print(f"re-extracted {done} articles, {failed} failed")
+
+
+@app.command()
+def recluster(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only rebuild from the articles first seen at or after this date or time "
+            "(ISO 8601, e.g. 2026-11-01 or 2026-11-01T06:00; UTC unless a zone is given). "
+            "Default: every story.",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rebuild stories from the stored extracted articles, in arrival order (e.g. after a
+    change of the story settings); the articles themselves are not changed. Stop
+    `newsdesk run` first."""
+    from newsdesk.storydesk import cluster_options
+    from newsdesk.storydesk import recluster as rebuild
+
+    start: datetime | None = None
+    if since:
+        try:
+            start = datetime.fromisoformat(since)
+        except ValueError as exc:
+            err.print(f"[red]not a date:[/red] {since} (ISO 8601, e.g. 2026-11-01)")
+            raise typer.Exit(2) from exc
+        start = start.replace(tzinfo=UTC) if start.tzinfo is None else start.astimezone(UTC)
+    settings = _settings(ctx)
+    with _store(settings) as store:
+        try:
+            report = rebuild(store, cluster_options(settings), clock=_now, since=start)
+        except NewsdeskError as exc:
+            err.print(f"[red]recluster failed:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    out.print(
+        f"reclustered {report.articles} articles into {report.stories} stories "
+        f"({report.copies} copies joined their original's story)"
+    )
 
 
 def main() -> None:

@@ -145,6 +145,7 @@ def test_assignments_are_numbered_and_stories_recounted(store: SqlStore) -> None
     assert story.status == "active" and story.merged_into is None
     assert store.story_assignments_after(1) == [(2, b), (3, c)]
     assert store.story_assignments_after(3) == []
+    assert store.last_story_seq() == 3
     assert store.article_stories([a, b, c, 12345]) == {a: a, b: a, c: a}
     gone = Assignment("12345", "12345", 0.0, True)
     assert store.save_story_assignment(gone, (), now=NOW) is None
