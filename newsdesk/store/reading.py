@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Connection
 from newsdesk.dedup import AttributionHints
 from newsdesk.errors import InvalidURL
 from newsdesk.normalize import registered_domain
+from newsdesk.search import SearchQuery, parse_query
 from newsdesk.store.base import (
     Activity,
     ArticleCursor,
@@ -36,6 +38,7 @@ from newsdesk.store.base import (
 )
 from newsdesk.store.rows import chunks
 from newsdesk.store.schema import article_titles, articles, events, sources
+from newsdesk.store.search import TextMatch
 
 __all__ = [
     "activity",
@@ -61,7 +64,9 @@ def _language_matches(column: Any, language: str) -> Any:
 
 def _filtered(stmt: sa.Select[Any], table: Any, query: ArticleQuery) -> sa.Select[Any]:
     """``stmt`` restricted to the rows of ``table`` (``articles`` or an alias of it) that
-    match ``query``'s filters (not its cursor, not its folding)."""
+    match ``query``'s filters (not its cursor, not its folding). ``q`` is a full-text
+    search (:mod:`newsdesk.search`) over headline and text."""
+    query, searched = _with_search_filters(query)
     time = sa.func.coalesce(table.c.published, table.c.first_seen)
     if query.source_ids:
         stmt = stmt.where(table.c.source_id.in_(query.source_ids))
@@ -82,9 +87,29 @@ def _filtered(stmt: sa.Select[Any], table: Any, query: ArticleQuery) -> sa.Selec
         stmt = stmt.where(time >= query.since)
     if query.until is not None:
         stmt = stmt.where(time < query.until)
-    if query.q:
-        stmt = stmt.where(table.c.title.icontains(query.q, autoescape=True))
+    if searched is not None and searched.clauses:
+        stmt = stmt.where(TextMatch(searched, table))
     return stmt
+
+
+def _with_search_filters(query: ArticleQuery) -> tuple[ArticleQuery, SearchQuery | None]:
+    """``query`` with the filters typed into its ``q`` (``lang:ja`` ...) added where the
+    explicit ones leave them open, and the parsed search."""
+    if not query.q:
+        return query, None
+    parsed = parse_query(query.q)
+    since = max((t for t in (query.since, parsed.since) if t is not None), default=None)
+    until = min((t for t in (query.until, parsed.until) if t is not None), default=None)
+    merged = replace(
+        query,
+        source_ids=query.source_ids or parsed.source_ids,
+        language=query.language or parsed.language,
+        country=query.country or parsed.country,
+        topic=query.topic or parsed.topic,
+        since=since,
+        until=until,
+    )
+    return merged, parsed
 
 
 def _group_head(query: ArticleQuery) -> Any:

@@ -235,7 +235,15 @@ def get_filters(
     ] = None,
     country: Annotated[str | None, Query(description="The source's ISO 3166 country.")] = None,
     topic: Annotated[str | None, Query(description="A category the feed gave.")] = None,
-    q: Annotated[str | None, Query(description="Substring of the headline.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            description="Full-text search of headline and text: words (all must occur), "
+            '"a phrase", -excluded, a OR b, and filters such as lang:ja, country:jp, '
+            "topic:AI, source:12, since:2026-11-01, until:2026-12-01.",
+            max_length=500,
+        ),
+    ] = None,
     since: Annotated[str | None, Query(description="ISO 8601; published at or after.")] = None,
     until: Annotated[str | None, Query(description="ISO 8601; published before.")] = None,
 ) -> Filters:

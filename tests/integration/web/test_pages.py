@@ -37,7 +37,7 @@ async def test_front_page_filters(filled: Filled, client: httpx.AsyncClient) -> 
     html = (await client.get(f"/?source={filled.ids['tech']}&topic=Policy")).text
     assert headlines(html) == [f"Chip export report number {i}" for i in (1, 3, 5, 7, 9, 11)]
     assert "Latest from Tech Daily" in html
-    html = (await client.get("/?country=DE&q=bericht+3")).text
+    html = (await client.get("/?country=DE&q=%22bericht+3%22")).text
     assert headlines(html) == ["Weltpolitik Bericht 3"]
     # a form sends empty fields for "any": they mean no filter
     assert len(headlines((await client.get("/?q=&language=&country=&source=&topic=")).text)) == 20
@@ -88,7 +88,7 @@ async def test_article_page_shows_metadata_excerpt_link_and_revisions(
     assert stored is not None and "met on day 0.5 " in stored.text
     assert "met on day 0.0 " in html and "met on day 0.5 " not in html  # never the full text
 
-    plain = (await client.get("/api/v1/articles?q=number+5")).json()["items"][0]
+    plain = (await client.get("/api/v1/articles?q=%22report+number+5%22")).json()["items"][0]
     assert "Revisions" not in (await client.get(f"/articles/{plain['id']}")).text
 
 
