@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -59,7 +60,8 @@ ERROR_CODES = {
 }
 
 # Our pages load nothing from elsewhere: no CDN, no inline script. The API docs page is
-# FastAPI's (its assets come from a CDN), so it is left out of the policy.
+# FastAPI's Swagger UI (its assets served from here by fastapi-offline, but started by an
+# inline script), so it is left out of the policy.
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -133,13 +135,16 @@ def create_app(
         excerpt_words = settings.excerpt_words
     now = clock or (lambda: datetime.now(UTC))
     ctx = WebContext(store=store, excerpt_words=max(1, excerpt_words))
-    app = FastAPI(
+    # FastAPI's docs page loads Swagger UI from a CDN: on a machine without internet it
+    # shows nothing. fastapi-offline serves the same assets from the package.
+    app = FastAPIOffline(
         title="newsdesk",
         version="0.1.0",
         summary="Articles gathered from the world's news media: headlines, excerpts, links.",
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        static_url="/api/docs/static",
     )
     app.add_middleware(_SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
