@@ -88,6 +88,13 @@ def _year_conflict(numbers: dict[str, float], story: Story) -> float:
     return sum(1 for year in years if year not in story.years) / len(years)
 
 
+def _headline_model(article: PreparedArticle) -> bool:
+    """Whether the headline-only coefficients decide for ``article``: a dated headline.
+    Their main evidence is recency; an undated headline (no time features) is judged by
+    the text coefficients, which were fitted on undated articles (headlines among them)."""
+    return article.title_only and article.time is not None
+
+
 class StoryClusterer:
     """Assigns a stream of articles to stories. Not thread-safe: one writer at a time.
 
@@ -126,7 +133,7 @@ class StoryClusterer:
         if opts.method == "threshold":
             join = opts.threshold
         else:
-            join = opts.title_join_threshold if article.title_only else opts.join_threshold
+            join = opts.title_join_threshold if _headline_model(article) else opts.join_threshold
         bridging: list[tuple[float, Story]] = []
         for score, story in scored:
             active = self._is_active(story)
@@ -383,6 +390,9 @@ class StoryClusterer:
                 story_salient,
                 closest.get(story.id, 0.0),
                 _year_conflict(article.numbers, story),
+                (1.0 - salient) * (1.0 - story_salient)
+                if article.salient and story.salient
+                else 0.0,
             )
             out.append((features, story))
         return out
@@ -391,7 +401,7 @@ class StoryClusterer:
         features = self._features(article)
         if self.options.method == "threshold":
             return [(f[0], story) for f, story in features]
-        weights = self._title_coefficients if article.title_only else self._coefficients
+        weights = self._title_coefficients if _headline_model(article) else self._coefficients
         return [(probability(f, weights), story) for f, story in features]
 
     def _is_active(self, story: Story) -> bool:

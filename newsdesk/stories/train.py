@@ -35,10 +35,13 @@ def collect_pairs(
     options: ClusterOptions | None = None,
     *,
     top: int = HARD_CANDIDATES,
+    clusterer: StoryClusterer | None = None,
 ) -> tuple[list[tuple[float, ...]], list[int]]:
     """Feature vectors and labels of the (article, candidate story) pairs of the stream:
-    for each article its ``top`` candidates by cosine."""
-    clusterer = StoryClusterer(options)
+    for each article its ``top`` candidates by cosine. ``clusterer`` continues an earlier
+    call's stream (a fresh one by default)."""
+    if clusterer is None:
+        clusterer = StoryClusterer(options)
     samples: list[tuple[float, ...]] = []
     labels: list[int] = []
     for article in articles:
@@ -70,18 +73,22 @@ _TITLE_ONLY = FEATURES.index("title_only")
 
 def _fit(sets: Sequence[Sequence[LabelledArticle]], options: ClusterOptions) -> ClusterOptions:
     """``options`` with both coefficient vectors fitted on ``sets``: one on the pairs of
-    articles with text, one on those of headline-only articles (each keeps the current
-    default when its kind is absent)."""
+    dated headline-only articles (the clusterer's headline model), one on all the others
+    (articles with text, and undated headlines); each keeps the current default when its
+    kind is absent."""
     groups: dict[bool, tuple[list[tuple[float, ...]], list[int]]] = {
         False: ([], []),
         True: ([], []),
     }
     for articles in sets:
-        x, y = collect_pairs(articles, options)
-        for features, label in zip(x, y, strict=True):
-            samples, labels = groups[features[_TITLE_ONLY] == 1.0]
-            samples.append(features)
-            labels.append(label)
+        clusterer = StoryClusterer(options)
+        for article in articles:
+            x, y = collect_pairs([article], options, clusterer=clusterer)
+            dated = article.view.published is not None
+            for features, label in zip(x, y, strict=True):
+                samples, labels = groups[dated and features[_TITLE_ONLY] == 1.0]
+                samples.append(features)
+                labels.append(label)
     fitted = options
     text_samples, text_labels = groups[False]
     if text_samples:

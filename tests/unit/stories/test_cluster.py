@@ -9,6 +9,7 @@ import pytest
 
 from newsdesk.errors import ConfigError
 from newsdesk.stories import ArticleView, ClusterOptions, StoryClusterer
+from newsdesk.stories.learned import FEATURES
 
 T0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
 
@@ -184,3 +185,23 @@ def test_candidates_are_bounded_whatever_the_number_of_stories() -> None:
     assert len(clusterer._features(article)) <= 5
     stats = clusterer.index_stats()
     assert stats["stories"] == stats["indexed"] // 2 == 60
+
+
+@pytest.mark.parametrize(("published", "joins"), [(None, True), (T0, False)])
+def test_only_dated_headlines_use_the_headline_model(
+    published: datetime | None, joins: bool
+) -> None:
+    # Text model: always join; headline model: never. An undated headline has no recency
+    # evidence, so the text model (fitted on undated articles) decides for it.
+    width = len(FEATURES)
+    options = ClusterOptions(
+        coefficients=(0.0,) * width + (10.0,), title_coefficients=(0.0,) * width + (-10.0,)
+    )
+    clusterer = StoryClusterer(options)
+    first = clusterer.add(
+        ArticleView("h1", "Hokkaido earthquake magnitude 7.1", published=published)
+    )
+    second = clusterer.add(
+        ArticleView("h2", "Magnitude 7.1 earthquake hits Hokkaido", published=published)
+    )
+    assert (second.story_id == first.story_id) is joins
