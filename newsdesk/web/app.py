@@ -145,6 +145,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
         static_url="/api/docs/static",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
     )
     app.add_middleware(_SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
