@@ -21,6 +21,17 @@ Pure. :func:`text_features` is computed once per text; :func:`compare` measures 
     align with one sentence of the other text, again the lower of the two directions: in
     a spun copy nearly every sentence aligns that well, while a rewrite of a report keeps
     some sentences whole and replaces others.
+``kept``
+    how much of the wording survives in place: each sentence is diffed word by word
+    against the sentence it aligns with, and the words in runs the two share, or in short
+    runs swapped for short runs (a spinner's synonym, at most ``_SWAP_WORDS`` words each
+    side), are counted over all words; the *higher* of the two directions is kept. A spun
+    copy keeps every sentence's skeleton and changes words in place, and adds nothing, so
+    nearly all of its own words are kept (the original's side loses the sentences the
+    spinner dropped); two rewrites of one wire story merge, split and extend sentences,
+    so each has whole clauses the other lacks. Computed only for pairs whose ``aligned``
+    reaches ``_KEPT_FROM`` (0.0 otherwise): only the spun-copy rule reads it, and the diff
+    is the costly part.
 ``distinctive``
     the share of the shorter text's names and numbers (capitalised words, digits) found
     in the other text.
@@ -31,6 +42,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from newsdesk.dedup.fingerprint import STOPWORDS, shingle_set, strip_boilerplate, tokens
 
@@ -39,6 +51,8 @@ __all__ = ["Similarity", "TextFeatures", "compare", "text_features"]
 _SENTENCE = re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*\s+|\n+")
 _NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][\w'-]+|\d[\d.,:%]*)")
 _STEM = 6
+_SWAP_WORDS = 4
+_KEPT_FROM = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +64,7 @@ class TextFeatures:
     names: frozenset[str]
     words: int
     content_words: int
+    wording: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +81,7 @@ class Similarity:
     distinctive: float
     size_ratio: float
     shared_shingles: int
+    kept: float = 0.0
 
 
 def _stems(sentence: str) -> frozenset[str]:
@@ -77,39 +93,69 @@ def _stems(sentence: str) -> frozenset[str]:
 def text_features(text: str, *, shingle_words: int = 5) -> TextFeatures:
     """The :class:`TextFeatures` of an article text (boilerplate lines stripped first)."""
     clean = strip_boilerplate(text)
-    sentences = tuple(s for s in (_stems(p) for p in _SENTENCE.split(clean)) if s)
+    pieces = [(p, _stems(p)) for p in _SENTENCE.split(clean)]
+    kept = [(p, stems) for p, stems in pieces if stems]
+    sentences = tuple(stems for _, stems in kept)
     return TextFeatures(
         shingles=shingle_set(clean, k=shingle_words),
         sentences=sentences,
         names=frozenset(m.casefold() for m in _NAME_OR_NUMBER.findall(clean)),
         words=len(tokens(clean)),
         content_words=sum(len(s) for s in sentences),
+        wording=tuple(tuple(tokens(p)) for p, _ in kept),
     )
 
 
-def _aligned(one: TextFeatures, other: TextFeatures) -> tuple[float, float]:
-    """(aligned word share, sentence coverage) of ``one`` against ``other``."""
-    if not one.content_words or not other.sentences:
-        return 0.0, 0.0
+def _best_matches(one: TextFeatures, other: TextFeatures) -> list[tuple[int, int]]:
+    """For each sentence of ``one``: (index of the sentence of ``other`` sharing most of its
+    content words or -1, how many it shares)."""
     # Word -> sentences of ``other`` holding it: each sentence's best match is then found
     # by counting, not by intersecting it with every sentence.
     where: dict[str, list[int]] = {}
     for number, sentence in enumerate(other.sentences):
         for word in sentence:
             where.setdefault(word, []).append(number)
-    shared = covered = counted = 0
+    matches: list[tuple[int, int]] = []
     for sentence in one.sentences:
         hits: Counter[int] = Counter()
         for word in sentence:
             found = where.get(word)
             if found:
                 hits.update(found)
-        best = max(hits.values(), default=0)
+        matches.append(hits.most_common(1)[0] if hits else (-1, 0))
+    return matches
+
+
+def _aligned(one: TextFeatures, matches: list[tuple[int, int]]) -> tuple[float, float]:
+    """(aligned word share, sentence coverage) of ``one`` given its ``matches``."""
+    if not one.content_words:
+        return 0.0, 0.0
+    shared = covered = counted = 0
+    for sentence, (_, best) in zip(one.sentences, matches, strict=True):
         shared += best
         if len(sentence) >= 3:
             counted += 1
             covered += 2 * best >= len(sentence)
     return shared / one.content_words, covered / counted if counted else 0.0
+
+
+def _kept(one: TextFeatures, other: TextFeatures, matches: list[tuple[int, int]]) -> float:
+    """The share of ``one``'s words kept in place in the sentences they align with, or
+    swapped for a few words (see ``kept`` in the module docstring)."""
+    if len(one.wording) != len(one.sentences) or len(other.wording) != len(other.sentences):
+        return 0.0  # features made without the wording
+    total = kept = 0
+    for words, (best, _) in zip(one.wording, matches, strict=True):
+        total += len(words)
+        if best < 0:
+            continue
+        diff = SequenceMatcher(None, words, other.wording[best], autojunk=False)
+        for op, i1, i2, j1, j2 in diff.get_opcodes():
+            if op == "equal" or (
+                op == "replace" and i2 - i1 <= _SWAP_WORDS and j2 - j1 <= _SWAP_WORDS
+            ):
+                kept += i2 - i1
+    return kept / total if total else 0.0
 
 
 def compare(a: TextFeatures, b: TextFeatures) -> Similarity:
@@ -120,15 +166,21 @@ def compare(a: TextFeatures, b: TextFeatures) -> Similarity:
     union = len(a.shingles) + len(b.shingles) - shared
     names = len(small.names & large.names) / len(small.names) if small.names else 0.0
     longer = max(a.words, b.words)
-    words_ab, cover_ab = _aligned(a, b)
-    words_ba, cover_ba = _aligned(b, a)
+    matches_ab, matches_ba = _best_matches(a, b), _best_matches(b, a)
+    words_ab, cover_ab = _aligned(a, matches_ab)
+    words_ba, cover_ba = _aligned(b, matches_ba)
+    aligned = min(words_ab, words_ba)
+    kept = 0.0
+    if aligned >= _KEPT_FROM:
+        kept = max(_kept(a, b, matches_ab), _kept(b, a, matches_ba))
     return Similarity(
         containment=shared / smaller if smaller else 0.0,
         jaccard=shared / union if union else 0.0,
-        aligned=min(words_ab, words_ba),
+        aligned=aligned,
         aligned_shorter=words_ab if a is small else words_ba,
         coverage=min(cover_ab, cover_ba),
         distinctive=names,
         size_ratio=min(a.words, b.words) / longer if longer else 0.0,
         shared_shingles=shared,
+        kept=kept,
     )

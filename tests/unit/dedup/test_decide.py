@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsdesk.dedup.decide import Candidate, DocView, decide, match, prefer
+from newsdesk.dedup.decide import Candidate, DecideOptions, DocView, decide, match, prefer
 from newsdesk.dedup.signals import AttributionHints
 from newsdesk.dedup.similarity import Similarity, compare, text_features
 
@@ -43,6 +43,21 @@ director declined to comment on the insurance position.
 Neighbours described seeing smoke from across the bay. One, a retired teacher, said she had
 packed a bag within minutes. Fire chief Marta Olsen praised the crews on local radio."""
 
+# Another outlet's rewrite of the same story: the same facts in the same order, but
+# sentences merged, split and extended with its own clauses.
+REWRITE = """Firefighters brought a blaze at the Harbour Street warehouse under control on Sunday
+morning, hours after flames forced 140 residents to leave their homes in the middle of the night.
+
+Three crews worked for nine hours, fire chief Marta Olsen said, adding that the wind had turned
+twice and forced them to pull back each time. Nobody was hurt in the blaze, the worst in the
+district this year.
+
+Nordlys Logistics, which owns the warehouse, stored paper and packaging there. The company said
+in a brief statement that it would cooperate with investigators, who have not named a cause.
+
+The city let residents return to their homes at 8 a.m., and a council spokesman said the street
+would stay closed to traffic until Monday."""
+
 
 def view(doc_id: str, text: str, **kw: object) -> DocView:
     kw.setdefault("source", f"{doc_id}.example")
@@ -67,6 +82,7 @@ def test_similarity_is_symmetric_and_exact_for_copies() -> None:
         ("Advertisement\n" + ORIGINAL + "\nShare this article", "near"),
         (ORIGINAL.split("\n\n")[0] + "\n\n" + ORIGINAL.split("\n\n")[1], "near"),
         (SPUN, "spun"),
+        (REWRITE, None),
         (OTHER_REPORT, None),
     ],
 )
@@ -89,6 +105,32 @@ def test_match_exact_identity(a_kw: dict[str, object], b_kw: dict[str, object], 
     a, b = view("a", "One text.", **a_kw), view("b", "Another text entirely.", **b_kw)
     found = match(b, a, sim(a.text, b.text))
     assert (found is not None and found.kind == "exact") is same
+
+
+def test_rewrite_aligns_like_a_spun_copy_but_keeps_less_wording() -> None:
+    spun, rewrite = sim(ORIGINAL, SPUN), sim(ORIGINAL, REWRITE)
+    # Aligned and coverage alone cannot tell them apart ...
+    assert rewrite.aligned >= spun.aligned and rewrite.coverage >= 0.6
+    # ... the wording kept in place can: a spinner swaps words inside sentences.
+    assert spun.kept >= 0.8 > rewrite.kept
+    a, b = view("a", ORIGINAL), view("b", REWRITE)
+    words = (text_features(ORIGINAL).content_words, text_features(REWRITE).content_words)
+    assert match(b, a, rewrite, content_words=words) is None
+    loose = DecideOptions(spun_kept=0.0)
+    found = match(b, a, rewrite, content_words=words, options=loose)
+    assert found is not None and found.kind == "spun"
+
+
+@pytest.mark.parametrize(
+    ("text", "exact"), [(ORIGINAL.replace("nine", "ten"), True), (OTHER_REPORT, False)]
+)
+@pytest.mark.parametrize("same", [{"url": "https://live.example/fire"}, {"guid": "urn:fire"}])
+def test_same_url_or_guid_needs_shared_text(same: dict[str, str], text: str, exact: bool) -> None:
+    # A live page (or a feed reusing a GUID) that now carries another report is not a copy.
+    a, b = view("a", ORIGINAL, **same), view("b", text, **same)
+    fa, fb = text_features(ORIGINAL), text_features(text)
+    found = match(b, a, compare(fa, fb), content_words=(fa.content_words, fb.content_words))
+    assert (found is not None and found.kind == "exact") is exact
 
 
 REUTERS = AttributionHints(wire_credit="Reuters")
@@ -184,7 +226,9 @@ at 8 a.m., the city said."""
 @pytest.mark.parametrize(
     ("text", "credited", "kind"),
     [
-        (PARAPHRASE, None, "spun"),
+        # Sentences recast, not words swapped: without a credit it reads like another
+        # outlet's rewrite of the same story (REWRITE), so it is not called a copy.
+        (PARAPHRASE, None, None),
         (PARAPHRASE, "credit link", "credited"),
         # Too short for the spun rule: only the credit makes it a copy.
         (PARAPHRASE.split("\n\n")[0], None, None),
