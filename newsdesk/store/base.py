@@ -32,6 +32,7 @@ __all__ = [
     "Facets",
     "Store",
     "StoreStats",
+    "StoryCursor",
     "StoryInput",
     "StoryLink",
     "StoryRecord",
@@ -237,6 +238,18 @@ class StoryRecord:
     merged_into: int | None
     updated_at: datetime
     links: tuple[StoryLink, ...] = ()
+    score: float = 0.0  # its rank in :meth:`Store.top_stories` (0 elsewhere)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCursor:
+    """A position in :meth:`Store.top_stories`: the ranking's time ``at`` (the first
+    page's "now") and the last story seen (its score, last update and id)."""
+
+    at: datetime
+    score: float
+    last_update: datetime
+    id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -512,13 +525,33 @@ class Store(Protocol):
         language: str | None = None,
         country: str | None = None,
         half_life_hours: float = 12.0,
+        after: StoryCursor | None = None,
     ) -> list[StoryRecord]:
         """The front page of stories: those (not merged) last updated at or after
         ``since`` (default: 48 hours before ``now``), ranked by breadth (distinct outlets
         plus distinct countries, copies counted once) halved every ``half_life_hours`` since
         the last update; ties newest first. ``language`` matches the story's language
         exactly or as a prefix (``en`` matches ``en-GB``); ``country`` keeps stories with
-        an article from a source of that country."""
+        an article from a source of that country. Each record's ``score`` is its rank.
+
+        ``after`` pages on: the ranking is taken at ``after.at`` (``now`` is ignored), and
+        only stories ranked below the cursor and not written since ``after.at`` come, so a
+        page never shifts while stories grow (a story updated meanwhile is on the first
+        page again)."""
+
+    def stories(self, story_ids: Sequence[int]) -> dict[int, StoryRecord]:
+        """The given stories with their links, by id (unknown ids left out)."""
+
+    def story_leads(
+        self, story_ids: Sequence[int], *, per_story: int = 4
+    ) -> dict[int, tuple[Article, ...]]:
+        """For each story, its earliest original (not a copy) of each outlet, the first
+        ``per_story`` outlets by time (published, else first seen; then id): the first is
+        the story's primary source, the others its first other outlets. One query."""
+
+    def title_histories(self, article_ids: Sequence[int]) -> dict[int, list[TitleRevision]]:
+        """:meth:`title_history` of several articles in one query (every given id is a
+        key; an unknown one has an empty list)."""
 
     # --- health -------------------------------------------------------------------------
     def record_event(

@@ -49,6 +49,7 @@ __all__ = [
     "facets",
     "sort_time",
     "source_volume",
+    "title_histories",
     "title_history",
 ]
 
@@ -270,6 +271,19 @@ def title_history(conn: Connection, article_id: int) -> list[TitleRevision]:
         .order_by(article_titles.c.id)
     )
     return [TitleRevision(title=r.title, seen_at=r.seen_at) for r in rows]
+
+
+def title_histories(conn: Connection, article_ids: Sequence[int]) -> dict[int, list[TitleRevision]]:
+    found: dict[int, list[TitleRevision]] = {i: [] for i in article_ids}
+    for part in chunks(sorted(found), 500):
+        rows = conn.execute(
+            sa.select(article_titles.c.article_id, article_titles.c.title, article_titles.c.seen_at)
+            .where(article_titles.c.article_id.in_(part))
+            .order_by(article_titles.c.id)
+        )
+        for r in rows:
+            found[r.article_id].append(TitleRevision(title=r.title, seen_at=r.seen_at))
+    return found
 
 
 def source_volume(

@@ -40,6 +40,7 @@ from newsdesk.store.base import (
     EntryWrite,
     Facets,
     StoreStats,
+    StoryCursor,
     StoryInput,
     StoryRecord,
     TitleRevision,
@@ -696,6 +697,7 @@ class SqlStore:
         language: str | None = None,
         country: str | None = None,
         half_life_hours: float = 12.0,
+        after: StoryCursor | None = None,
     ) -> list[StoryRecord]:
         with self._read() as conn:
             return story_rows.top_stories(
@@ -706,7 +708,34 @@ class SqlStore:
                 language=language,
                 country=country,
                 half_life_hours=half_life_hours,
+                after=after,
             )
+
+    @_guard
+    def stories(self, story_ids: Sequence[int]) -> dict[int, StoryRecord]:
+        with self._read() as conn:
+            return story_rows.stories_by_id(conn, story_ids)
+
+    @_guard
+    def story_leads(
+        self, story_ids: Sequence[int], *, per_story: int = 4
+    ) -> dict[int, tuple[Article, ...]]:
+        if not story_ids:
+            return {}
+        with self._read() as conn:
+            found = self._articles(
+                conn, story_rows.story_leads_select(story_ids, per_story=per_story)
+            )
+            owners = story_rows.article_stories(conn, [a.id for a in found])
+        leads: dict[int, list[Article]] = {}
+        for article in found:
+            leads.setdefault(owners[article.id], []).append(article)
+        return {k: tuple(v) for k, v in leads.items()}
+
+    @_guard
+    def title_histories(self, article_ids: Sequence[int]) -> dict[int, list[TitleRevision]]:
+        with self._read() as conn:
+            return reading.title_histories(conn, article_ids)
 
     # --- health -------------------------------------------------------------------------
     @_guard

@@ -21,7 +21,13 @@ from sqlalchemy.engine import Connection
 
 from newsdesk.errors import InvalidURL, StoreError
 from newsdesk.normalize import registered_domain
-from newsdesk.store.base import ClusterSnapshot, StoryInput, StoryLink, StoryRecord
+from newsdesk.store.base import (
+    ClusterSnapshot,
+    StoryCursor,
+    StoryInput,
+    StoryLink,
+    StoryRecord,
+)
 from newsdesk.store.rows import RAW_ENCODING, chunks, compress_page, decompress_page
 from newsdesk.store.schema import articles, cluster_snapshots, sources, stories, story_links
 from newsdesk.stories import ArticleView, Assignment, StoryState
@@ -36,8 +42,10 @@ __all__ = [
     "reset",
     "save_assignment",
     "save_state",
+    "stories_by_id",
     "story",
     "story_input",
+    "story_leads_select",
     "story_page_select",
     "top_stories",
     "unassigned",
@@ -417,7 +425,7 @@ def _links(conn: Connection, story_ids: Iterable[int]) -> dict[int, tuple[StoryL
     return {k: tuple(v) for k, v in found.items()}
 
 
-def _record(row: Any, links: tuple[StoryLink, ...]) -> StoryRecord:
+def _record(row: Any, links: tuple[StoryLink, ...], score: float = 0.0) -> StoryRecord:
     return StoryRecord(
         id=row.id,
         headline=row.headline,
@@ -434,6 +442,7 @@ def _record(row: Any, links: tuple[StoryLink, ...]) -> StoryRecord:
         merged_into=row.merged_into,
         updated_at=row.updated_at,
         links=links,
+        score=score,
     )
 
 
@@ -442,6 +451,52 @@ def story(conn: Connection, story_id: int) -> StoryRecord | None:
     if row is None:
         return None
     return _record(row, _links(conn, [story_id]).get(story_id, ()))
+
+
+def stories_by_id(conn: Connection, story_ids: Sequence[int]) -> dict[int, StoryRecord]:
+    wanted = sorted(set(story_ids))
+    rows: list[Any] = []
+    for part in chunks(wanted, 500):
+        rows += conn.execute(sa.select(stories).where(stories.c.id.in_(part)))
+    links = _links(conn, [r.id for r in rows])
+    return {r.id: _record(r, links.get(r.id, ())) for r in rows}
+
+
+def story_leads_select(story_ids: Sequence[int], *, per_story: int) -> Any:
+    """Articles: of each story, the earliest original of each outlet, the first
+    ``per_story`` outlets by (time, id); ordered by story, then time. Both window functions
+    read only the given stories' rows (``ix_articles_story_newest``)."""
+    by_outlet = (
+        sa.select(
+            articles.c.id,
+            articles.c.story_id,
+            sort_time.label("at"),
+            sa.func.row_number()
+            .over(
+                partition_by=(articles.c.story_id, articles.c.source_id),
+                order_by=(sort_time, articles.c.id),
+            )
+            .label("nth_of_outlet"),
+        )
+        .where(articles.c.story_id.in_(sorted(set(story_ids))), articles.c.copy_of.is_(None))
+        .subquery("by_outlet")
+    )
+    firsts = (
+        sa.select(
+            by_outlet.c.id,
+            sa.func.row_number()
+            .over(partition_by=by_outlet.c.story_id, order_by=(by_outlet.c.at, by_outlet.c.id))
+            .label("place"),
+        )
+        .where(by_outlet.c.nth_of_outlet == 1)
+        .subquery("firsts")
+    )
+    return (
+        sa.select(articles)
+        .join(firsts, firsts.c.id == articles.c.id)
+        .where(firsts.c.place <= max(1, per_story))
+        .order_by(articles.c.story_id, firsts.c.place)
+    )
 
 
 def story_page_select(story_id: int, *, limit: int, after_time: Any, after_id: int | None) -> Any:
@@ -483,13 +538,20 @@ def top_stories(
     language: str | None,
     country: str | None,
     half_life_hours: float,
+    after: StoryCursor | None = None,
 ) -> list[StoryRecord]:
     """Candidates come from ``ix_stories_last_update`` (the window bounds them); the
-    ranking is computed here, the same on both backends (SQLite lacks ``pow``)."""
+    ranking is computed here, the same on both backends (SQLite lacks ``pow``). With
+    ``after``, the ranking is taken at ``after.at`` and leaves out stories written since
+    (see :meth:`newsdesk.store.base.Store.top_stories`)."""
+    if after is not None:
+        now = after.at
     since = now - _DEFAULT_WINDOW if since is None else since
     query = sa.select(
         stories.c.id, stories.c.outlet_count, stories.c.country_count, stories.c.last_update
     ).where(stories.c.status != "merged", stories.c.last_update >= since)
+    if after is not None:
+        query = query.where(stories.c.updated_at <= after.at)
     if language:
         query = query.where(_language_matches(stories.c.language, language))
     if country:
@@ -510,9 +572,14 @@ def top_stories(
         breadth = row.outlet_count + row.country_count
         return (breadth * 0.5 ** (age / half_life), row.last_update, row.id)
 
-    chosen = [r.id for r in sorted(conn.execute(query), key=rank, reverse=True)[: max(0, limit)]]
+    ranked = sorted((rank(r) for r in conn.execute(query)), reverse=True)
+    if after is not None:
+        last = (after.score, after.last_update, after.id)
+        ranked = [r for r in ranked if r < last]
+    top = ranked[: max(0, limit)]
+    chosen = [i for _, _, i in top]
     if not chosen:
         return []
     rows = {r.id: r for r in conn.execute(sa.select(stories).where(stories.c.id.in_(chosen)))}
     links = _links(conn, chosen)
-    return [_record(rows[i], links.get(i, ())) for i in chosen]
+    return [_record(rows[i], links.get(i, ()), score) for score, _, i in top]
