@@ -45,7 +45,7 @@ from newsdesk.errors import (
     RobotsDisallowed,
     TooLarge,
 )
-from newsdesk.extract import extract_article
+from newsdesk.extract import extract_with_tree
 from newsdesk.feeds import COMMON_FEED_PATHS, parse_feed
 from newsdesk.fetch import Fetcher, FetchResult
 from newsdesk.model import Article, ExtractedArticle, FetchOutcome, ParsedFeed, Source
@@ -112,11 +112,12 @@ def extract_page(
     """Extract one page; with ``fingerprint`` options, also read its attribution hints
     (``authors``: the feed's byline, else the page's) and prepare its text for copy
     detection. Raises ExtractError like :func:`~newsdesk.extract.extract_article`."""
-    extracted = extract_article(body, url=url)
+    extracted, tree = extract_with_tree(body, url=url)
     if fingerprint is None:
         return PageWork(extracted)
+    # the extractor's tree: the page is parsed once, and decoded by its declared charset
     hints = attribution_hints(
-        body, url=url, text=extracted.text, authors=authors or extracted.authors
+        tree, url=url, text=extracted.text, authors=authors or extracted.authors
     )
     return PageWork(extracted, hints, prepare_text(extracted.text, options=fingerprint))
 

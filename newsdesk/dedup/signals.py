@@ -190,7 +190,7 @@ def _credit_links(tree: HtmlElement, base: str | None) -> list[str]:
 
 
 def attribution_hints(
-    html: str | bytes | None,
+    html: str | bytes | HtmlElement | None,
     *,
     url: str | None,
     text: str,
@@ -199,8 +199,9 @@ def attribution_hints(
 ) -> AttributionHints:
     """The :class:`AttributionHints` of one article.
 
-    ``html`` is the whole page when there is one (``<link rel=canonical>``, ``<meta
-    name="original-source">``, ``<meta name="syndication-source">``, JSON-LD ``isBasedOn``,
+    ``html`` is the whole page when there is one, or its parsed tree (``<link
+    rel=canonical>``, ``<meta name="original-source">``, ``<meta name="syndication-source">``,
+    JSON-LD ``isBasedOn``,
     ``publisher`` and ``sourceOrganization``, author meta tags, credit links); ``text`` is the
     extracted article text (dateline and byline credits, "originally appeared on" and
     "Source:" lines with a URL or an outlet name); ``authors`` the byline. ``url`` resolves
@@ -208,7 +209,10 @@ def attribution_hints(
     on bad markup: what cannot be read is left out.
     """
     wires = registry or default_registry()
-    tree = _parse(html) if html else None
+    if isinstance(html, HtmlElement):  # parsed already (the extractor's tree)
+        tree: HtmlElement | None = html
+    else:
+        tree = _parse(html) if html else None
     canonical = original = syndication = based_on = publisher = source_org = None
     byline = list(authors)
     credited: list[str] = []

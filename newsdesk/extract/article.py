@@ -42,7 +42,7 @@ from newsdesk.extract.parse import parse_html
 from newsdesk.extract.score import tokens
 from newsdesk.model import ExtractedArticle
 
-__all__ = ["ExtractOptions", "extract_article"]
+__all__ = ["ExtractOptions", "extract_article", "extract_with_tree"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +147,14 @@ def extract_article(
 
     Raises :class:`ExtractError` when the input is not HTML or has no article text.
     """
+    return extract_with_tree(html, url=url, options=options)[0]
+
+
+def extract_with_tree(
+    html: bytes | str, *, url: str | None = None, options: ExtractOptions = _DEFAULT
+) -> tuple[ExtractedArticle, HtmlElement]:
+    """:func:`extract_article`, and the page's parsed tree (unchanged by the extraction),
+    for callers that read more of the page without parsing it again."""
     text = decode_html(html)[0] if isinstance(html, bytes) else html
     if len(text) > options.max_chars:
         text = text[: options.max_chars]
@@ -177,7 +185,7 @@ def extract_article(
         site_name = declared.site_name
         authors = declared.authors
 
-    return ExtractedArticle(
+    article = ExtractedArticle(
         text=body,
         title=title,
         authors=authors,
@@ -189,6 +197,7 @@ def extract_article(
         image=_absolute(declared.image, url),
         description=declared.description,
     )
+    return article, tree
 
 
 def _trafilatura(tree: HtmlElement, url: str | None, *, precise: bool) -> str:
