@@ -24,13 +24,15 @@ from newsdesk.dedup.evaluate import DedupReport, evaluate_jsonl
 
 pytestmark = pytest.mark.shared
 
+# Seed 7 measured: precision 1.000, recall 0.996, same-story false copies 0.000, primary
+# 0.990; verbatim, templated, truncated 1.00, wire 0.993, spun 0.988.
 FLOORS = {
-    "copy_precision": 0.975,
-    "copy_recall": 0.98,
-    "same_story_false_copy_rate_max": 0.005,
-    "primary_accuracy": 0.975,
+    "copy_precision": 0.995,
+    "copy_recall": 0.99,
+    "same_story_false_copy_rate_max": 0.002,
+    "primary_accuracy": 0.985,
 }
-KIND_FLOORS = {"verbatim": 0.99, "templated": 0.99, "truncated": 0.97, "wire": 0.98, "spun": 0.95}
+KIND_FLOORS = {"verbatim": 0.99, "templated": 0.99, "truncated": 0.99, "wire": 0.985, "spun": 0.97}
 
 
 @pytest.fixture(scope="module")
