@@ -9,13 +9,14 @@ and the error translation); :class:`SqlFingerprintIndex` is the store's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.dedup import AttributionHints, CopyDecision, DedupOutcome, DocId, DocView
 from newsdesk.errors import InvalidURL, StoreError
@@ -29,6 +30,7 @@ __all__ = [
     "add_keys",
     "candidates",
     "dedup_view",
+    "detach",
     "save_copy_decision",
 ]
 
@@ -219,3 +221,76 @@ class SqlFingerprintIndex:
         with self._transaction(False) as conn:
             found.update(candidates(conn, band_keys))
         return found
+
+
+def detach(conn: Connection, deleted: Sequence[int], *, stays: ColumnElement[bool]) -> None:
+    """Before ``deleted`` articles are removed (a takedown, a removed source), mend what
+    points at them, so no copy decision dangles. ``stays`` is the condition true of the
+    articles that remain (``articles.c.id != x``, ``articles.c.source_id != s``): it keeps
+    the queries short however many articles go.
+
+    * a copy group whose primary goes gets a new one: its earliest remaining member (by
+      published, else first seen, then id), which becomes an original;
+    * a remaining article whose ``copy_of`` goes now copies what the removed one copied
+      (followed until an article that stays), else its group's primary, else nothing.
+
+    The dedup index rows go with the articles (foreign key cascade)."""
+    gone = set(deleted)
+    if not gone:
+        return
+    copied: dict[int, int | None] = {}
+    primaries: set[int] = set()
+    for part in chunks(sorted(gone), _BATCH):
+        for row in conn.execute(
+            sa.select(articles.c.id, articles.c.copy_of, articles.c.primary_id).where(
+                articles.c.id.in_(part)
+            )
+        ):
+            copied[row.id] = row.copy_of
+            if row.primary_id == row.id or row.primary_id is None:
+                primaries.add(row.id)
+    new_primary: dict[int, int] = {}
+    when = sa.func.coalesce(articles.c.published, articles.c.first_seen)
+    for part in chunks(sorted(primaries), _BATCH):
+        members = conn.execute(
+            sa.select(articles.c.id, articles.c.primary_id)
+            .where(articles.c.primary_id.in_(part), stays)
+            .order_by(articles.c.primary_id, when, articles.c.id)
+        )
+        for member in members:
+            new_primary.setdefault(member.primary_id, member.id)
+    for old, new in new_primary.items():
+        conn.execute(sa.update(articles).where(articles.c.primary_id == old).values(primary_id=new))
+        conn.execute(
+            sa.update(articles)
+            .where(articles.c.id == new)
+            .values(
+                copy_of=None,
+                copy_confidence=0.0,
+                copy_kind="original",
+                copy_reasons=[f"primary source since article {old} was removed"],
+            )
+        )
+
+    def survivor(article_id: int | None) -> int | None:
+        seen: set[int] = set()
+        while article_id is not None and article_id in gone and article_id not in seen:
+            seen.add(article_id)
+            article_id = copied.get(article_id)
+        return None if article_id in gone else article_id
+
+    for part in chunks(sorted(gone), _BATCH):
+        orphans = conn.execute(
+            sa.select(articles.c.id, articles.c.copy_of, articles.c.primary_id).where(
+                articles.c.copy_of.in_(part), stays
+            )
+        ).all()
+        for orphan in orphans:
+            if orphan.id in new_primary.values():
+                continue  # became an original above
+            target = survivor(orphan.copy_of)
+            if target is None and orphan.primary_id != orphan.id:
+                target = orphan.primary_id
+            conn.execute(
+                sa.update(articles).where(articles.c.id == orphan.id).values(copy_of=target)
+            )

@@ -13,7 +13,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -233,7 +233,15 @@ class SqlStore:
     @_guard
     def remove_source(self, source_id: int) -> bool:
         with self._write() as conn:
+            gone = conn.execute(
+                sa.select(articles.c.id, articles.c.story_id).where(
+                    articles.c.source_id == source_id
+                )
+            ).all()
+            copies.detach(conn, [r.id for r in gone], stays=articles.c.source_id != source_id)
             result = conn.execute(sa.delete(sources).where(sources.c.id == source_id))
+            story_ids = {r.story_id for r in gone if r.story_id is not None}
+            story_rows.recount(conn, self._insert, story_ids, now=datetime.now(UTC))
         return result.rowcount > 0
 
     @_guard
@@ -471,7 +479,13 @@ class SqlStore:
                         for k in keys
                     ],
                 )
+            story_id = conn.execute(
+                sa.select(articles.c.story_id).where(articles.c.id == article_id)
+            ).scalar_one_or_none()
+            copies.detach(conn, [article_id], stays=articles.c.id != article_id)
             conn.execute(sa.delete(articles).where(articles.c.id == article_id))
+            if story_id is not None:
+                story_rows.recount(conn, self._insert, [story_id], now=now)
         return True
 
     def iter_raw_pages(self, *, source_id: int | None = None) -> Iterator[tuple[int, str, bytes]]:

@@ -39,6 +39,7 @@ __all__ = [
     "last_seq",
     "load_state",
     "mark_dormant",
+    "recount",
     "reset",
     "save_assignment",
     "save_state",
@@ -583,3 +584,10 @@ def top_stories(
     rows = {r.id: r for r in conn.execute(sa.select(stories).where(stories.c.id.in_(chosen)))}
     links = _links(conn, chosen)
     return [_record(rows[i], links.get(i, ()), score) for score, _, i in top]
+
+
+def recount(conn: Connection, insert: Insert, story_ids: Iterable[int], *, now: datetime) -> None:
+    """Recount stories that lost articles (a takedown, a removed source); a story left
+    with none is deleted."""
+    for story_id in sorted(set(story_ids)):
+        _refresh(conn, insert, story_id, None, now=now)

@@ -209,6 +209,7 @@ def test_folded_queries_groups_and_shares_on_every_backend(store: SqlStore) -> N
 
     assert ids() == [other, copy2, copy1, original]
     assert ids(fold_copies=True) == [other, original]
+
     def source_of(article_id: int) -> int:
         found = store.get_article(article_id)
         assert found is not None
@@ -227,3 +228,37 @@ def test_folded_queries_groups_and_shares_on_every_backend(store: SqlStore) -> N
     assert shares[copy_source].uncredited == 2
     orig_source = source_of(original)
     assert (shares[orig_source].copies, shares[orig_source].uncredited) == (0, 0)
+
+
+def test_deleting_a_primary_elects_the_earliest_remaining_copy(store: SqlStore) -> None:
+    """A takedown of the original leaves no copy pointing at nothing: the earliest copy
+    becomes the group's primary (an original now), later copies follow it."""
+    hour = timedelta(hours=1)
+    original = article(store, "https://orig.example/a", ORIGINAL, published=NOW)
+    first = article(store, "https://copy.example/a", ORIGINAL, published=NOW + hour)
+    second = article(store, "https://copy2.example/a", ORIGINAL, published=NOW + 2 * hour)
+    for doc, copy_of in ((original, None), (first, original), (second, original)):
+        assert store.save_copy_decision(DedupOutcome(decision(doc, copy_of, original)))
+    assert store.delete_article(original, now=NOW, reason="takedown")
+
+    first_view, second_view = store.dedup_view(first), store.dedup_view(second)
+    assert first_view is not None and second_view is not None
+    assert (first_view.copy_of, first_view.group_primary) == (None, first)
+    assert (second_view.copy_of, second_view.group_primary) == (first, first)
+    group = store.copy_groups([first])[first]
+    assert [m.id for m in group] == [first, second]
+
+
+def test_deleting_a_copy_in_a_chain_relinks_to_what_it_copied(store: SqlStore) -> None:
+    hour = timedelta(hours=1)
+    original = article(store, "https://orig.example/a", ORIGINAL, published=NOW)
+    middle = article(store, "https://mid.example/a", ORIGINAL, published=NOW + hour)
+    last = article(store, "https://last.example/a", ORIGINAL, published=NOW + 2 * hour)
+    for doc, copy_of in ((original, None), (middle, original), (last, middle)):
+        assert store.save_copy_decision(DedupOutcome(decision(doc, copy_of, original)))
+    # removing the middle article's whole source takes the same path
+    middle_article = store.get_article(middle)
+    assert middle_article is not None
+    assert store.remove_source(middle_article.source_id)
+    view = store.dedup_view(last)
+    assert view is not None and (view.copy_of, view.group_primary) == (original, original)

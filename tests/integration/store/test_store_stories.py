@@ -310,3 +310,21 @@ def test_mark_dormant_stories(store: SqlStore) -> None:
     assert store.story(b).status == "active"  # type: ignore[union-attr]
     assign(store, a, a)  # the clusterer revived it
     assert store.story(a).status == "active"  # type: ignore[union-attr]
+
+
+def test_deleting_articles_recounts_their_stories(store: SqlStore) -> None:
+    """A takedown or a removed source leaves no story counting, or headlined by, an
+    article that is gone; a story left empty goes."""
+    a = article(store, "a.example.com", "1", country="US", title="Kept")
+    b = article(store, "b.example.net", "2", country="FR", title="Taken down")
+    assign(store, a, a)
+    assign(store, b, a, states=(state(a, b, headline="Taken down"),))
+    assert store.story(a).size == 2  # type: ignore[union-attr]
+    assert store.delete_article(b, now=NOW, reason="takedown")
+    story = store.story(a)
+    assert story is not None
+    assert (story.size, story.countries) == (1, ("US",))
+    assert (story.headline_article_id, story.headline) == (a, "Kept")
+    source = store.get_article(a)
+    assert source is not None and store.remove_source(source.source_id)
+    assert store.story(a) is None
