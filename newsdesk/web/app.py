@@ -1,8 +1,9 @@
 """The web application factory and the one place where errors become HTTP answers.
 
-Pages (server-rendered with Jinja2, autoescaped): ``/`` newest articles with filters,
-``/articles/{id}``, ``/sources``, ``/sources/{id}``, ``/status`` for the operator.
-Feeds: ``/feed.{atom,rss,json}`` (front page, same filters), ``/sources/{id}/feed.*``,
+Pages (server-rendered with Jinja2, autoescaped): ``/`` top stories (or the newest
+articles) with filters, ``/stories/{id}``, ``/articles/{id}``, ``/sources``,
+``/sources/{id}``, ``/status`` for the operator. Feeds: ``/feed.{atom,rss,json}`` (front
+page's articles, same filters), ``/stories/{id}/feed.*``, ``/sources/{id}/feed.*``,
 ``/topics/{topic}/feed.*``, and ``/sources.opml``. JSON API under ``/api/v1`` (OpenAPI at
 ``/api/openapi.json``, docs at ``/api/docs``); ``/healthz`` for probes.
 
@@ -30,12 +31,14 @@ from newsdesk.config import Settings
 from newsdesk.errors import NewsdeskError, StoreError
 from newsdesk.store.base import Store
 from newsdesk.web.api.routes import api_router
+from newsdesk.web.api.stories import story_api_router
 from newsdesk.web.context import WebContext
 from newsdesk.web.excerpt import DEFAULT_EXCERPT_WORDS
 from newsdesk.web.pages.feeds import feeds_router
 from newsdesk.web.pages.reader import reader_router
 from newsdesk.web.pages.sources import sources_router
 from newsdesk.web.pages.status import status_router
+from newsdesk.web.pages.stories import story_router
 
 __all__ = ["DEFAULT_EXCERPT_WORDS", "create_app", "error_body", "status_payload"]
 
@@ -149,11 +152,13 @@ def create_app(
     )
     app.add_middleware(_SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    app.include_router(reader_router(ctx))
+    app.include_router(reader_router(ctx, now))
+    app.include_router(story_router(ctx))
     app.include_router(sources_router(ctx, now))
     app.include_router(status_router(ctx, now))
     app.include_router(feeds_router(ctx))
     app.include_router(api_router(ctx, now))
+    app.include_router(story_api_router(ctx, now))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -22,13 +22,23 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from newsdesk.model import Article, Source
-from newsdesk.store.base import ArticleQuery, CopyShare, Facets, Store
+from newsdesk.store.base import ArticleQuery, CopyShare, Facets, Store, StoryRecord
+from newsdesk.web.coverage import StoryCard, StoryCoverage, followed, story_card, story_coverage
 from newsdesk.web.present import ArticleView, article_excerpt, article_view
 from newsdesk.web.provenance import COPIES_SHOWN, provenance
 
-__all__ = ["Filters", "WebContext", "etag_response", "format_when", "get_filters", "parse_time"]
+__all__ = [
+    "STORY_ITEMS",
+    "Filters",
+    "WebContext",
+    "etag_response",
+    "format_when",
+    "get_filters",
+    "parse_time",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
+STORY_ITEMS = 300  # articles of one story read for its page, its API answer and its feed
 T = TypeVar("T")
 
 
@@ -171,10 +181,25 @@ class WebContext:
         return self.views([article], copies_shown=copies_shown)[0]
 
     def views(
-        self, articles: Sequence[Article], *, copies_shown: int = COPIES_SHOWN
+        self,
+        articles: Sequence[Article],
+        *,
+        copies_shown: int = COPIES_SHOWN,
+        with_provenance: bool = True,
     ) -> list[ArticleView]:
-        """:meth:`view` of each article, reading all their copy groups in one query."""
+        """:meth:`view` of each article, reading all their copy groups in one query
+        (none with ``with_provenance=False``: the views then carry no provenance)."""
         assert self._excerpts is not None
+        if not with_provenance:
+            return [
+                article_view(
+                    article,
+                    self.source(article.source_id),
+                    words=self.excerpt_words,
+                    excerpt_text=self._excerpts.get(article, self.excerpt_words),
+                )
+                for article in articles
+            ]
         groups = self.store.copy_groups(
             [a.primary_id for a in articles if a.primary_id is not None]
         )
@@ -193,6 +218,37 @@ class WebContext:
             )
             for article in articles
         ]
+
+    def cards(self, records: Sequence[StoryRecord], *, others: int) -> list[StoryCard]:
+        """Front-page rows for ``records``: their leading articles in one query, without
+        provenance (a card links the primary's original; the story page tells the rest)."""
+        leads = self.store.story_leads([r.id for r in records], per_story=others + 1)
+        found = [a for r in records for a in leads.get(r.id, ())]
+        views = {v.id: v for v in self.views(found, with_provenance=False)}
+        return [
+            story_card(r, [views[a.id] for a in leads.get(r.id, ())], others=others)
+            for r in records
+        ]
+
+    def coverage(self, record: StoryRecord, *, limit: int = STORY_ITEMS) -> StoryCoverage:
+        """The coverage of a (not merged) story from its newest ``limit`` articles, its
+        primary source always among them; ``record.size`` tells how many there are."""
+        page = self.store.story_articles(record.id, limit=limit)
+        found = list(page.articles)
+        if page.next is not None:  # a large story: its first report is past the newest
+            held = {a.id for a in found}
+            leads = self.store.story_leads([record.id], per_story=1).get(record.id, ())
+            found += [a for a in leads if a.id not in held]
+        views = self.views(found)
+        revised = [v.id for v in views if v.revised]
+        countries, languages = followed(self.sources().values())
+        return story_coverage(
+            record,
+            list(zip(found, views, strict=True)),
+            histories=self.store.title_histories(revised) if revised else {},
+            followed_countries=countries,
+            followed_languages=languages,
+        )
 
     def render(
         self, request: Request, name: str, values: Mapping[str, Any], *, status: int = 200

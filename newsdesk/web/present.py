@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from newsdesk.errors import InvalidURL
 from newsdesk.model import Article, Source
 from newsdesk.normalize import same_site
-from newsdesk.store.base import ArticleCursor, TitleRevision
+from newsdesk.store.base import ArticleCursor, StoryCursor, TitleRevision
 from newsdesk.web.excerpt import excerpt, plain_text
 
 if TYPE_CHECKING:
@@ -34,7 +34,9 @@ __all__ = [
     "article_excerpt",
     "article_view",
     "decode_cursor",
+    "decode_story_cursor",
     "encode_cursor",
+    "encode_story_cursor",
     "host_of",
     "outlet_link",
     "outlet_name",
@@ -227,5 +229,33 @@ def decode_cursor(text: str) -> ArticleCursor:
         if time.tzinfo is None:
             raise ValueError("naive time")
         return ArticleCursor(time=time.astimezone(UTC), id=int(ident))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadCursor(f"invalid cursor {text[:40]!r}") from exc
+
+
+def encode_story_cursor(cursor: StoryCursor) -> str:
+    """A position in the story ranking; the score is written exactly (``repr``)."""
+    at = cursor.at.astimezone(UTC).isoformat()
+    last = cursor.last_update.astimezone(UTC).isoformat()
+    raw = f"s|{at}|{cursor.score!r}|{last}|{cursor.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_story_cursor(text: str) -> StoryCursor:
+    """The story cursor back; raises :class:`BadCursor` for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        kind, at_text, score, last_text, ident = raw.split("|")
+        if kind != "s":
+            raise ValueError("not a story cursor")
+        at, last = datetime.fromisoformat(at_text), datetime.fromisoformat(last_text)
+        if at.tzinfo is None or last.tzinfo is None:
+            raise ValueError("naive time")
+        return StoryCursor(
+            at=at.astimezone(UTC),
+            score=float(score),
+            last_update=last.astimezone(UTC),
+            id=int(ident),
+        )
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise BadCursor(f"invalid cursor {text[:40]!r}") from exc

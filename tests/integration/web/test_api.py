@@ -206,6 +206,8 @@ async def test_openapi_documents_every_endpoint_with_an_example(client: httpx.As
         "/api/v1/sources",
         "/api/v1/sources/{source_id}",
         "/api/v1/status",
+        "/api/v1/stories",
+        "/api/v1/stories/{story_id}",
     ]
     assert sorted(p for p in paths if p.startswith("/api/v1")) == expected
     for path in expected:

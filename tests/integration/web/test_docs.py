@@ -13,7 +13,15 @@ from tests.conftest import REPO_ROOT
 from tests.integration.web.conftest import Filled
 
 DOC = REPO_ROOT / "docs" / "api.md"
-PAGES = {"/", "/articles/{article_id}", "/sources", "/sources/{source_id}", "/status", "/healthz"}
+PAGES = {
+    "/",
+    "/stories/{story_id}",
+    "/articles/{article_id}",
+    "/sources",
+    "/sources/{source_id}",
+    "/status",
+    "/healthz",
+}
 
 
 def route_paths(routes: Iterable[Any]) -> set[str]:
