@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from tests.e2e.web.conftest import Server, shot
 from tests.integration.web.newsfeed import XSS_TITLE
 
@@ -13,13 +15,39 @@ def headlines(page: Any) -> list[str]:
     return texts
 
 
-def test_front_page_to_article_to_the_original(server: Server, page: Any) -> None:
+def test_front_page_to_story_to_the_original(server: Server, page: Any) -> None:
     page.goto(server.url("/"))
-    assert page.title() == "Latest news — newsdesk"
+    assert page.title() == "Top stories — newsdesk"
+    stories = page.locator("ol.stories > li")
+    assert stories.count() >= 2
+    top = stories.first
+    assert "Primary source:" in top.locator("p.meta").inner_text()
+    shot(page, "front-page")
+
+    top.locator("h2.headline a").click()
+    page.wait_for_url("**/stories/*")
+    primary = page.locator("li.item.is-primary")
+    assert primary.count() == 1
+    assert page.locator("ol.coverage > li").first.get_attribute("class") == "item is-primary"
+    assert primary.locator("p.badge").inner_text() == "Primary source"
+    assert page.locator("svg.timeline rect.bar").count() >= 6
+    assert page.locator("#gap-countries").count() + page.locator("section.gaps p").count() >= 1
+    shot(page, "story-page")
+
+    link = primary.locator("p.orig a")
+    href = link.get_attribute("href")
+    assert href and href.startswith(server.site.base + "/")
+    link.click()
+    page.wait_for_url(href)
+    assert page.locator("article h1").count() == 1
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_story_item_to_article_to_the_original(server: Server, page: Any) -> None:
+    page.goto(server.url("/?view=articles"))
     found = headlines(page)
     assert len(found) == 20
     assert "Chip export report number 3" in found
-    shot(page, "front-page")
 
     page.get_by_role("link", name="Chip export report number 3", exact=True).click()
     page.wait_for_url("**/articles/*")
@@ -29,6 +57,7 @@ def test_front_page_to_article_to_the_original(server: Server, page: Any) -> Non
     excerpt = page.locator("p.excerpt").inner_text()
     assert excerpt.startswith("Ministers from several countries met on day 3.0")
     assert len(excerpt.split()) <= 60
+    assert page.locator("section.other-coverage #story-link").count() == 1
     shot(page, "article-page")
 
     original = page.locator("#original")
@@ -46,7 +75,7 @@ def item(page: Any, title: str) -> Any:
 
 
 def test_copies_fold_and_name_their_primary_source(server: Server, page: Any) -> None:
-    page.goto(server.url("/"))
+    page.goto(server.url("/?view=articles"))
     # Tech Daily's story 1, reprinted by Copycat News and Partner Post: one row
     row = item(page, "Chip export report number 1")
     assert row.count() == 1
@@ -83,13 +112,17 @@ def test_filters_apply_on_change_and_clear(server: Server, page: Any) -> None:
     page.goto(server.url("/"))
     page.select_option("select[name=language]", "de")  # app.js submits on change
     page.wait_for_url("**/?language=de")
+    assert page.locator("ol.stories h2.headline a").all_inner_texts() == ["Weltpolitik Bericht 0"]
+    page.get_by_role("link", name="Every article, newest first").click()
+    page.wait_for_url("**/?language=de&view=articles")
     assert headlines(page) == [f"Weltpolitik Bericht {i}" for i in range(6)]
     shot(page, "front-page-filtered", full=False)
 
     page.get_by_role("link", name="Clear filters").click()
     page.wait_for_url(server.url("/"))
+    page.goto(server.url("/?view=articles"))
     page.select_option("select[name=source]", str(server.ids["tech"]))
-    page.wait_for_url(f"**/?source={server.ids['tech']}")
+    page.wait_for_url(f"**/?view=articles&source={server.ids['tech']}")
     assert len(headlines(page)) == 12
     assert page.locator("h1").inner_text() == "Latest from Tech Daily"
 
@@ -138,7 +171,13 @@ def test_hostile_feed_text_stays_inert(server: Server, page: Any) -> None:
         "/sources",
         "/status",
         "/?topic=%3Cb%20onmouseover%3D%22window.__xss%3D3%22%3ETopic%3C%2Fb%3E",
+        "/?view=articles",
     ]
+    # every story page: headlines and outlet names (the hostile outlet reprints story 7,
+    # and the planted headline is clustered too) come from strangers' feeds
+    stories = httpx.get(server.url("/api/v1/stories?since=2000-01-01&limit=100")).json()
+    pages += [s["page"] for s in stories["items"]]
+    assert len(stories["items"]) >= 2
     for path in pages:
         page.goto(server.url(path))
         page.mouse.move(10, 10)
@@ -153,6 +192,12 @@ def test_hostile_feed_text_stays_inert(server: Server, page: Any) -> None:
         }, path
     page.goto(server.url(f"/articles/{server.planted}"))
     assert page.locator("h1").inner_text() == XSS_TITLE  # shown as text, verbatim
+    story = page.locator("#story-link")
+    if story.count():  # the planted article's story: its headline, as text
+        story.click()
+        page.wait_for_url("**/stories/*")
+        assert XSS_TITLE in page.locator("main").inner_text()
+        assert page.evaluate(INERT_CHECK)["imgs"] == 0
     shot(page, "hostile-headline-as-text", full=False)
     assert page.dialogs == [] and page.errors == []
 
@@ -199,6 +244,8 @@ def test_source_status_and_phone_screens(server: Server, page: Any, browser: Any
         assert tab.evaluate(WIDEST) == [], "wider than the phone"
         shot(tab, "front-page-phone", full=False)
         paths = [f"/articles/{server.planted}", "/articles/2", f"/sources/{server.ids['tech']}"]
+        top = httpx.get(server.url("/api/v1/stories?limit=1")).json()["items"]
+        paths += [s["page"] for s in top]
         for path in [*paths, "/status", "/sources"]:
             tab.goto(server.url(path))
             assert tab.evaluate(WIDEST) == [], path

@@ -2,6 +2,9 @@
 
 Two polling rounds run: the first gathers every feed and page, the second sees one
 headline changed (a revision). The broken feed answers 404 and is recorded as failing.
+
+``storied`` and ``story_client``: another store, of outlets covering real news events
+(``storyfeed.py``), with the app's clock pinned to the evening those stories ran.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from newsdesk.store.sql import SqlStore
 from newsdesk.web.app import create_app
 from tests.integration.conftest import local_settings
 from tests.integration.web.newsfeed import BASE_TIME, XSS_TITLE, BuiltSite, build_site
+from tests.integration.web.storyfeed import NOW, Storied, fill_stories
 from tests.support.site import Site
 
 CHANGED_TITLE = "Chip export report number 0, now with tariffs"
@@ -113,6 +117,35 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Filled]:
 @pytest.fixture
 async def client(filled: Filled) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(filled.settings, filled.store)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@dataclass(frozen=True, slots=True)
+class StoryStore:
+    settings: Settings
+    store: SqlStore
+    site: Site
+    made: Storied
+
+
+@pytest.fixture(scope="module")
+def storied(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[StoryStore]:
+    home: Path = tmp_path_factory.mktemp("web-stories")
+    settings = local_settings(home, respect_robots=False)
+    with Site() as site:
+        store = open_store(settings.resolved_database_url)
+        try:
+            made = fill_stories(site, store, settings, shared_data)
+            yield StoryStore(settings=settings, store=store, site=site, made=made)
+        finally:
+            store.close()
+
+
+@pytest.fixture
+async def story_client(storied: StoryStore) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(storied.settings, storied.store, clock=lambda: NOW)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
