@@ -39,10 +39,18 @@ from newsdesk.dedup.fingerprint import (
     FingerprintOptions,
     band_keys,
     exact_keys,
-    fingerprint,
+    fingerprint_words,
+    shingle_hashes,
+    strip_boilerplate,
+    tokens,
 )
 from newsdesk.dedup.index import FingerprintIndex
-from newsdesk.dedup.similarity import Similarity, TextFeatures, compare, text_features
+from newsdesk.dedup.similarity import (
+    Similarity,
+    TextFeatures,
+    clean_text_features,
+    compare,
+)
 from newsdesk.dedup.wires import WireRegistry, default_registry
 
 __all__ = [
@@ -95,10 +103,15 @@ class PreparedText:
 def prepare_text(text: str, *, options: FingerprintOptions | None = None) -> PreparedText:
     """The :class:`PreparedText` of ``text`` under fingerprint ``options``."""
     opts = options or FingerprintOptions()
+    # the same as fingerprint() and text_features(), with the text cleaned, cut into words
+    # and shingled once for both
+    clean = strip_boilerplate(text)
+    words = tokens(clean)
+    full = shingle_hashes(words, k=opts.shingle_words)
     return PreparedText(
         _digest(text),
-        fingerprint(text, options=opts),
-        text_features(text, shingle_words=opts.shingle_words),
+        fingerprint_words(words, full, options=opts),
+        clean_text_features(clean, words, frozenset(full.tolist())),
     )
 
 
@@ -145,11 +158,8 @@ class Deduplicator:
         if cached is not None:
             self._features.move_to_end(doc.id)
             return cached
-        fp = fingerprint(doc.text, options=self.options.fingerprint)
-        value = (
-            text_features(doc.text, shingle_words=self.options.fingerprint.shingle_words),
-            fp.hash,
-        )
+        prepared = prepare_text(doc.text, options=self.options.fingerprint)
+        value = (prepared.features, prepared.fingerprint.hash)
         self._features[doc.id] = value
         if len(self._features) > self.options.feature_cache:
             self._features.popitem(last=False)

@@ -49,7 +49,9 @@ __all__ = [
     "distinctive_words",
     "exact_keys",
     "fingerprint",
+    "fingerprint_words",
     "jaccard",
+    "shingle_hashes",
     "shingle_set",
     "signature_from_bytes",
     "strip_boilerplate",
@@ -263,10 +265,27 @@ def fingerprint(text: str, *, options: FingerprintOptions | None = None) -> Fing
     """The :class:`Fingerprint` of an article's text (boilerplate lines are dropped first)."""
     opts = options or FingerprintOptions()
     words = tokens(strip_boilerplate(text))
+    return fingerprint_words(words, _shingle_hashes(words, opts.shingle_words), options=opts)
+
+
+def shingle_hashes(words: Sequence[str], *, k: int = 5) -> npt.NDArray[np.uint32]:
+    """The distinct hashed ``k``-word shingles of ``words`` (:func:`tokens` of a text), as
+    :func:`shingle_set` and :func:`fingerprint` make them, for callers that need both."""
+    return _shingle_hashes(words, k)
+
+
+def fingerprint_words(
+    words: Sequence[str],
+    full: npt.NDArray[np.uint32],
+    *,
+    options: FingerprintOptions | None = None,
+) -> Fingerprint:
+    """:func:`fingerprint` of a text already cut into ``words`` (:func:`tokens` of the
+    boilerplate-free text) whose :func:`shingle_hashes` are ``full``."""
+    opts = options or FingerprintOptions()
     digest = content_hash(" ".join(words))
     if len(words) < opts.min_tokens:
         return Fingerprint(b"", b"", b"", len(words), 0, digest)
-    full = _shingle_hashes(words, opts.shingle_words)
     lead = _shingle_hashes(words[: opts.lead_tokens], opts.shingle_words)
     vocab = np.unique(
         np.fromiter((_token_hash(w) for w in distinctive_words(words)), dtype=np.uint32)

@@ -41,12 +41,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from newsdesk.dedup.fingerprint import STOPWORDS, shingle_set, strip_boilerplate, tokens
 
-__all__ = ["Similarity", "TextFeatures", "compare", "text_features"]
+__all__ = ["Similarity", "TextFeatures", "clean_text_features", "compare", "text_features"]
 
 _SENTENCE = re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*\s+|\n+")
 _NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][\w'-]+|\d[\d.,:%]*)")
@@ -84,25 +85,35 @@ class Similarity:
     kept: float = 0.0
 
 
-def _stems(sentence: str) -> frozenset[str]:
-    return frozenset(
-        w[:_STEM] for w in tokens(sentence) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())
-    )
+def _stems(words: Sequence[str]) -> frozenset[str]:
+    return frozenset(w[:_STEM] for w in words if w not in STOPWORDS and (len(w) > 2 or w.isdigit()))
 
 
 def text_features(text: str, *, shingle_words: int = 5) -> TextFeatures:
     """The :class:`TextFeatures` of an article text (boilerplate lines stripped first)."""
     clean = strip_boilerplate(text)
-    pieces = [(p, _stems(p)) for p in _SENTENCE.split(clean)]
-    kept = [(p, stems) for p, stems in pieces if stems]
+    words = tokens(clean)
+    return clean_text_features(clean, words, shingle_set(clean, k=shingle_words))
+
+
+def clean_text_features(clean: str, words: Sequence[str], shingles: frozenset[int]) -> TextFeatures:
+    """:func:`text_features` of a boilerplate-free text (:func:`strip_boilerplate`) whose
+    :func:`tokens` are ``words`` and shingle set ``shingles``: for a caller that has them
+    already (the fingerprint is made of the same words)."""
+    kept: list[tuple[tuple[str, ...], frozenset[str]]] = []
+    for piece in _SENTENCE.split(clean):
+        sentence_words = tuple(tokens(piece))
+        stems = _stems(sentence_words)
+        if stems:
+            kept.append((sentence_words, stems))
     sentences = tuple(stems for _, stems in kept)
     return TextFeatures(
-        shingles=shingle_set(clean, k=shingle_words),
+        shingles=shingles,
         sentences=sentences,
         names=frozenset(m.casefold() for m in _NAME_OR_NUMBER.findall(clean)),
-        words=len(tokens(clean)),
+        words=len(words),
         content_words=sum(len(s) for s in sentences),
-        wording=tuple(tuple(tokens(p)) for p, _ in kept),
+        wording=tuple(sentence_words for sentence_words, _ in kept),
     )
 
 

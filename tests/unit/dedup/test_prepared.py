@@ -42,3 +42,13 @@ def test_prepared_ahead_gives_the_same_decisions() -> None:
 
 def test_prepared_work_of_another_text_is_not_used() -> None:
     assert decide_all(ahead=True, wrong_text=True).decisions == decide_all(ahead=False).decisions
+
+
+def test_prepare_text_is_fingerprint_and_text_features_in_one_pass() -> None:
+    from newsdesk.dedup.fingerprint import fingerprint
+    from newsdesk.dedup.similarity import text_features
+
+    for text in (ORIGINAL, SPUN, OTHER_REPORT, "Advertisement\n" + ORIGINAL, "Too short.", ""):
+        prepared = prepare_text(text)
+        assert prepared.fingerprint == fingerprint(text)
+        assert prepared.features == text_features(text)
