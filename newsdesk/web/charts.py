@@ -139,7 +139,9 @@ def coverage_timeline_svg(
                 f'height="{h_copy:.1f}" class="bar copy"><title>{escape(tip)}</title></rect>'
             )
         if i % label_every == 0:
-            text = at.strftime("%H:%M" if hourly and i else "%m-%d %H:%M" if hourly else "%m-%d")
+            # hours alone when buckets are short; the day too once a label spans days
+            short = hourly and i and step < timedelta(hours=6)
+            text = at.strftime("%H:%M" if short else "%m-%d %H:%M" if hourly else "%m-%d")
             parts.append(
                 f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" '
                 f'class="tick">{text}</text>'

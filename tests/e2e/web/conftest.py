@@ -40,6 +40,7 @@ SCREENSHOTS = Path(
     os.environ.get("NEWSDESK_SCREENSHOTS") or Path(tempfile.gettempdir()) / "newsdesk-screenshots"
 )
 EXPECTED_ARTICLES = 12 + 6 + 1 + 1 + 5 + 1  # tech, world, xss, planted, copycat, partner
+STORIES = "/api/v1/stories?since=2000-01-01&limit=100"
 
 
 def _browser_missing() -> str | None:
@@ -121,7 +122,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 try:
                     status = httpx.get(base + "/api/v1/status", timeout=2).json()
                     if status["articles"] == EXPECTED_ARTICLES and not status["articles_pending"]:
-                        break
+                        # stories are assigned just after extraction: wait for them too
+                        stories = httpx.get(base + STORIES, timeout=2).json()["items"]
+                        if sum(s["articles"] for s in stories) >= EXPECTED_ARTICLES - 1:
+                            break
                 except httpx.TransportError:
                     pass
                 time.sleep(0.2)
