@@ -152,6 +152,13 @@ class Settings(BaseSettings):
         description="Longest excerpt shown on public pages, feeds and the API, in words; "
         "newsdesk never republishes an article's full text.",
     )
+    page_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds the web server answers a repeated public GET (pages, feeds, "
+        "API lists) from memory; new articles show up this much later. 0 turns it off. The "
+        "status page and API are never cached.",
+    )
     load_catalog: bool = Field(
         default=True,
         description="On `newsdesk run`, load the built-in catalog when no source exists.",

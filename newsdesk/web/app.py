@@ -32,6 +32,7 @@ from newsdesk.errors import NewsdeskError, StoreError
 from newsdesk.store.base import Store
 from newsdesk.web.api.routes import api_router
 from newsdesk.web.api.stories import story_api_router
+from newsdesk.web.cache import MicroCache
 from newsdesk.web.context import WebContext
 from newsdesk.web.excerpt import DEFAULT_EXCERPT_WORDS
 from newsdesk.web.pages.feeds import feeds_router
@@ -151,6 +152,8 @@ def create_app(
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
     )
     app.add_middleware(_SecurityHeaders)
+    # outermost: a cached answer carries the security headers it was sent with
+    app.add_middleware(MicroCache, ttl=settings.page_cache_seconds)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(reader_router(ctx, now))
     app.include_router(story_router(ctx))

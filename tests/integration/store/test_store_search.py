@@ -98,11 +98,11 @@ def test_pg_index_expression_matches_the_migration() -> None:
     assert migration.PG_DOCUMENT == PG_DOCUMENT
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_postgres_search_uses_the_index(store: SqlStore, ids: dict[str, int]) -> None:
     """The condition is written as the index expression, so the planner can use the GIN
     index (asked with sequential scans off, as on a large table)."""
-    if not store.url.get_backend_name().startswith("postgresql"):
-        pytest.skip("PostgreSQL's planner only")
     import sqlalchemy as sa
 
     from newsdesk.store.reading import article_select
