@@ -81,6 +81,7 @@ def test_migrate_is_idempotent_and_matches_the_runtime_schema(store: SqlStore, d
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == (
             "0005"
         )
+
         # The runtime tables (schema.py) are exactly what the migrations built.
         # ...but for the full-text index, which is backend-specific (migration 0005: an
         # FTS5 table and its shadow tables on SQLite, a GIN expression index on PostgreSQL)
