@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from newsdesk.errors import ConfigError
@@ -193,8 +194,10 @@ class WireRegistry:
         return None
 
 
+@cache
 def default_registry() -> WireRegistry:
-    """The built-in list (``WIRES``, ``REPUBLISHERS``)."""
+    """The built-in list (``WIRES``, ``REPUBLISHERS``); made once (a registry is immutable,
+    and compiling its matchers costs more than reading one page's signals)."""
     return WireRegistry(WIRES, REPUBLISHERS)
 
 
