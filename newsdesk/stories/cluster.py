@@ -30,8 +30,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.errors import ConfigError
+from newsdesk.stories.embedding import Embedder, embedding_text, load_embedder, to_unit
 from newsdesk.stories.index import InvertedIndex
-from newsdesk.stories.learned import COEFFICIENTS, FEATURES, TITLE_COEFFICIENTS, probability
+from newsdesk.stories.learned import (
+    COEFFICIENTS,
+    EMBEDDING_COEFFICIENTS,
+    EMBEDDING_FEATURES,
+    EMBEDDING_TITLE_COEFFICIENTS,
+    FEATURES,
+    TITLE_COEFFICIENTS,
+    probability,
+)
 from newsdesk.stories.model import ArticleView, Assignment, ClusterOptions, CrossLink, StoryState
 from newsdesk.stories.story import (
     MEMBER_TERMS,
@@ -98,19 +107,37 @@ def _headline_model(article: PreparedArticle) -> bool:
 class StoryClusterer:
     """Assigns a stream of articles to stories. Not thread-safe: one writer at a time.
 
-    Raises :class:`~newsdesk.errors.ConfigError` for unknown ``method`` values or
-    coefficient vectors of the wrong length.
+    With ``options.embeddings`` on, ``embedder`` embeds each article's title and lead
+    (:data:`~newsdesk.stories.embedding.Embedder`); without one, the model named by
+    ``options.embedding_model`` is loaded here (the only time the clusterer loads
+    anything). ``embedder`` is ignored with the option off.
+
+    Raises :class:`~newsdesk.errors.ConfigError` for unknown ``method`` values,
+    coefficient vectors of the wrong length, or embeddings asked for without the
+    ``embeddings`` extra installed.
     """
 
-    def __init__(self, options: ClusterOptions | None = None) -> None:
-        self.options = options or ClusterOptions()
-        if self.options.method not in ("learned", "threshold"):
-            raise ConfigError(f"unknown clustering method {self.options.method!r}")
-        self._coefficients = self.options.coefficients or COEFFICIENTS
-        self._title_coefficients = self.options.title_coefficients or TITLE_COEFFICIENTS
+    def __init__(
+        self, options: ClusterOptions | None = None, *, embedder: Embedder | None = None
+    ) -> None:
+        self.options = opts = options or ClusterOptions()
+        if opts.method not in ("learned", "threshold"):
+            raise ConfigError(f"unknown clustering method {opts.method!r}")
+        self._embedder: Embedder | None = None
+        if opts.embeddings:
+            self._embedder = embedder or load_embedder(opts.embedding_model)
+            self._coefficients = opts.embedding_coefficients or EMBEDDING_COEFFICIENTS
+            self._title_coefficients = (
+                opts.embedding_title_coefficients or EMBEDDING_TITLE_COEFFICIENTS
+            )
+            width = len(FEATURES) + len(EMBEDDING_FEATURES) + 1
+        else:
+            self._coefficients = opts.coefficients or COEFFICIENTS
+            self._title_coefficients = opts.title_coefficients or TITLE_COEFFICIENTS
+            width = len(FEATURES) + 1
         for vector in (self._coefficients, self._title_coefficients):
-            if len(vector) != len(FEATURES) + 1:
-                raise ConfigError(f"need {len(FEATURES) + 1} coefficients")
+            if len(vector) != width:
+                raise ConfigError(f"need {width} coefficients")
         self._df: dict[str | None, DocumentFrequency] = {}
         self._names_df = DocumentFrequency(prior=self.options.idf_prior)
         self._stories: dict[str, Story] = {}
@@ -214,13 +241,17 @@ class StoryClusterer:
 
     @classmethod
     def restore(
-        cls, snapshot: dict[str, Any], options: ClusterOptions | None = None
+        cls,
+        snapshot: dict[str, Any],
+        options: ClusterOptions | None = None,
+        *,
+        embedder: Embedder | None = None,
     ) -> StoryClusterer:
         """A clusterer continuing from :meth:`snapshot`. Raises ValueError when the
-        snapshot is of another version or malformed."""
+        snapshot is of another version or malformed (ConfigError like the constructor)."""
         if snapshot.get("version") != _SNAPSHOT_VERSION:
             raise ValueError(f"unsupported snapshot version {snapshot.get('version')!r}")
-        clusterer = cls(options)
+        clusterer = cls(options, embedder=embedder)
         try:
             clusterer._now = snapshot["now"]
             clusterer._last_sweep = snapshot["last_sweep"]
@@ -273,6 +304,10 @@ class StoryClusterer:
         name_idfs = self._names_df.idfs(feats.names)
         names = {n: name_idfs[n] * (1.0 + math.log(c)) for n, c in feats.names.items()}
         salient = top_keys(SALIENT, names)
+        embedding = None
+        if self._embedder is not None:
+            text = embedding_text(view.title, view.text, opts.embedding_words)
+            embedding = to_unit(self._embedder([text])[0])
         return PreparedArticle(
             id=view.id,
             title=view.title,
@@ -292,6 +327,7 @@ class StoryClusterer:
             salient={n: names[n] for n in salient},
             numbers={n: names_idf("#" + n) for n in feats.numbers},
             title_only=len(vector) <= len(feats.title_terms),
+            embedding=embedding,
         )
 
     def _candidates(self, article: PreparedArticle) -> list[Story]:
@@ -359,6 +395,9 @@ class StoryClusterer:
         closest: dict[str, float] = {}
         for row in sorted(raw, key=lambda r: -r[0])[:_MEMBER_CANDIDATES]:
             closest[row[-1].id] = row[-1].closest_member(article.tfidf)
+        embedded: dict[str, tuple[float, float]] = {}
+        if article.embedding is not None:
+            embedded = {r[-1].id: r[-1].embedding_similarity(article.embedding) for r in raw}
         out: list[tuple[tuple[float, ...], Story]] = []
         title_only = 1.0 if article.title_only else 0.0
         for row in raw:
@@ -372,7 +411,7 @@ class StoryClusterer:
             if article.time is not None and story.last_update is not None:
                 has_time = True
                 gap = abs(article.time - story.last_update) / _HOUR
-            features = (
+            features: tuple[float, ...] = (
                 cosine,
                 title_cosine,
                 names,
@@ -394,6 +433,8 @@ class StoryClusterer:
                 if article.salient and story.salient
                 else 0.0,
             )
+            if article.embedding is not None:
+                features = (*features, *embedded[story.id])
             out.append((features, story))
         return out
 

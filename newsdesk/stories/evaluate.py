@@ -20,6 +20,7 @@ from typing import Any
 
 from newsdesk.normalize import normalize_language
 from newsdesk.stories.cluster import StoryClusterer
+from newsdesk.stories.embedding import Embedder
 from newsdesk.stories.model import ArticleView, ClusterOptions
 
 __all__ = [
@@ -152,11 +153,15 @@ def load_jsonl(path: Path) -> list[LabelledArticle]:
 
 
 def cluster_stream(
-    articles: Sequence[LabelledArticle], options: ClusterOptions | None = None
+    articles: Sequence[LabelledArticle],
+    options: ClusterOptions | None = None,
+    *,
+    embedder: Embedder | None = None,
 ) -> tuple[dict[str, str], float]:
     """Predicted story per article id (after all merges) and the CPU seconds spent
-    clustering (process time: what one core does, whatever else the machine runs)."""
-    clusterer = StoryClusterer(options)
+    clustering (process time: what one core does, whatever else the machine runs;
+    embedding the articles included, loading the model not)."""
+    clusterer = StoryClusterer(options, embedder=embedder)
     story_of: dict[str, str] = {}
     members: dict[str, list[str]] = {}
     started = time.process_time()
@@ -174,10 +179,14 @@ def cluster_stream(
 
 
 def evaluate_articles(
-    articles: Sequence[LabelledArticle], *, options: ClusterOptions | None = None
+    articles: Sequence[LabelledArticle],
+    *,
+    options: ClusterOptions | None = None,
+    embedder: Embedder | None = None,
 ) -> ClusteringReport:
-    """Cluster ``articles`` in order and score the result against their gold stories."""
-    predicted, elapsed = cluster_stream(articles, options)
+    """Cluster ``articles`` in order and score the result against their gold stories
+    (``embedder``: see :class:`StoryClusterer`)."""
+    predicted, elapsed = cluster_stream(articles, options, embedder=embedder)
     gold = {article.view.id: article.cluster for article in articles}
     pp, pr, pf = pairwise(predicted, gold)
     bp, br, bf = bcubed(predicted, gold)
@@ -195,7 +204,10 @@ def evaluate_articles(
     )
 
 
-def evaluate_jsonl(path: Path, *, options: ClusterOptions | None = None) -> ClusteringReport:
+def evaluate_jsonl(
+    path: Path, *, options: ClusterOptions | None = None, embedder: Embedder | None = None
+) -> ClusteringReport:
     """Score the clusterer on the JSONL file at ``path`` (see the module docstring).
-    Raises OSError, ValueError or KeyError from :func:`load_jsonl`."""
-    return evaluate_articles(load_jsonl(Path(path)), options=options)
+    Raises OSError, ValueError or KeyError from :func:`load_jsonl`, ConfigError when
+    embeddings are asked for without the extra."""
+    return evaluate_articles(load_jsonl(Path(path)), options=options, embedder=embedder)

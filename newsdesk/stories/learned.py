@@ -13,7 +13,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-__all__ = ["COEFFICIENTS", "FEATURES", "TITLE_COEFFICIENTS", "fit_logistic", "probability"]
+__all__ = [
+    "COEFFICIENTS",
+    "EMBEDDING_COEFFICIENTS",
+    "EMBEDDING_FEATURES",
+    "EMBEDDING_TITLE_COEFFICIENTS",
+    "FEATURES",
+    "TITLE_COEFFICIENTS",
+    "fit_logistic",
+    "probability",
+]
 
 #: Feature names, in the order of the vectors (the bias is the last coefficient).
 FEATURES: tuple[str, ...] = (
@@ -41,6 +50,13 @@ FEATURES: tuple[str, ...] = (
     "name_conflict",  # (1 - salient) x (1 - story_salient)
 )
 
+#: Appended to :data:`FEATURES` when ``ClusterOptions.embeddings`` is on (sentence
+#: embeddings of title + lead, :mod:`newsdesk.stories.embedding`).
+EMBEDDING_FEATURES: tuple[str, ...] = (
+    "embedding_cosine",  # cosine of the article's embedding and the story's mean embedding
+    "embedding_closest",  # highest cosine with one of the story's latest members
+)
+
 #: Fitted on the articles with text and the undated headlines of the DEV sets (ECB+, 772
 #: articles, 51 of them a headline only); last is the bias. ECB+ has no dates, so the two
 #: time weights are 0: undated evidence only. These are model parameters derived from DEV
@@ -59,6 +75,13 @@ TITLE_COEFFICIENTS: tuple[float, ...] = (
     1.2255, 0.7115, 0.2353, 0.7085, -0.9498, -0.0402, -2.0721, -0.0128, -0.6101,
     -2.6004,
 )  # fmt: skip
+
+
+#: :data:`COEFFICIENTS` refitted with the :data:`EMBEDDING_FEATURES` (same articles).
+EMBEDDING_COEFFICIENTS: tuple[float, ...] = (0.0,) * (len(FEATURES) + 2) + (-2.5,)
+
+#: :data:`TITLE_COEFFICIENTS` refitted with the :data:`EMBEDDING_FEATURES` (same articles).
+EMBEDDING_TITLE_COEFFICIENTS: tuple[float, ...] = (0.0,) * (len(FEATURES) + 2) + (-2.5,)
 
 
 def probability(features: Sequence[float], coefficients: Sequence[float]) -> float:

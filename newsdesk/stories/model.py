@@ -107,6 +107,12 @@ class ClusterOptions:
     than ``max_posting`` are skipped, at most ``max_candidates`` stories are scored; a story
     is indexed under its ``index_terms`` heaviest terms, keeps ``centroid_terms`` terms and
     ``headline_candidates`` headline candidates.
+    Embeddings (``embeddings``, off by default; the optional ``embeddings`` extra): the
+    title and the first ``embedding_words`` words of the text are embedded with
+    ``embedding_model`` (or the embedder given to the clusterer) and the
+    :data:`~newsdesk.stories.learned.EMBEDDING_FEATURES` are added; the learned model then
+    uses ``embedding_coefficients``/``embedding_title_coefficients`` (None for the fitted
+    defaults).
     """
 
     method: str = "learned"
@@ -132,3 +138,8 @@ class ClusterOptions:
     headline_candidates: int = 4
     coefficients: tuple[float, ...] | None = field(default=None)
     title_coefficients: tuple[float, ...] | None = field(default=None)
+    embeddings: bool = False
+    embedding_model: str = "minilm"
+    embedding_words: int = 60
+    embedding_coefficients: tuple[float, ...] | None = field(default=None)
+    embedding_title_coefficients: tuple[float, ...] | None = field(default=None)

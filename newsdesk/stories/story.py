@@ -8,6 +8,8 @@ so the state serialises to plain JSON.
 from __future__ import annotations
 
 import math
+import operator
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,6 +53,7 @@ class PreparedArticle:
     salient: dict[str, float]  # the article's SALIENT heaviest names -> weight
     numbers: dict[str, float]  # number -> idf
     title_only: bool
+    embedding: array[float] | None = None  # unit-length sentence embedding (option on)
 
 
 @dataclass(slots=True)
@@ -96,6 +99,9 @@ class Story:
     __slots__ = (
         "centroid",
         "countries",
+        "embedding",
+        "embedding_members",
+        "embedding_norm",
         "first_seen",
         "headlines",
         "id",
@@ -143,6 +149,11 @@ class Story:
         self.salient: list[tuple[str, float]] = []
         self.title_norm = 1.0
         self.norm_documents = 0
+        # Sum of the members' unit embeddings (empty when embeddings are off), its length,
+        # and the latest MEMBERS members' embeddings.
+        self.embedding: array[float] = array("f")
+        self.embedding_norm = 1.0
+        self.embedding_members: list[array[float]] = []
 
     # -- updates -----------------------------------------------------------------------
 
@@ -158,11 +169,23 @@ class Story:
         self.size += 1
         self.members.append(article.tfidf)
         del self.members[:-MEMBERS]
+        if article.embedding is not None:
+            self._add_embedding(article.embedding)
+            self.embedding_members.append(article.embedding)
+            del self.embedding_members[:-MEMBERS]
         self.touch(article.time)
         if article.source:
             self.outlets.add(article.source)
         if article.country:
             self.countries.add(article.country)
+
+    def _add_embedding(self, vector: array[float]) -> None:
+        if len(self.embedding) != len(vector):
+            self.embedding = array("f", vector)
+        else:
+            self.embedding = array("f", map(operator.add, self.embedding, vector))
+        self.embedding_norm = math.sqrt(sum(map(operator.mul, self.embedding, self.embedding)))
+        self.embedding_norm = self.embedding_norm or 1.0
 
     def touch(self, time: float | None) -> None:
         if time is None:
@@ -186,6 +209,10 @@ class Story:
         self.headlines.extend(other.headlines)
         self.members.extend(other.members)
         del self.members[:-MEMBERS]
+        if other.embedding:
+            self._add_embedding(other.embedding)
+            self.embedding_members.extend(other.embedding_members)
+            del self.embedding_members[:-MEMBERS]
         for story_id, link in other.links.items():
             if story_id != self.id and (
                 story_id not in self.links or self.links[story_id].confidence < link.confidence
@@ -255,6 +282,18 @@ class Story:
                 best = dot
         return best
 
+    def embedding_similarity(self, vector: array[float]) -> tuple[float, float]:
+        """Cosine of a unit embedding with the story's mean embedding, and the highest
+        with one of its latest members (0.0, 0.0 when the story has none)."""
+        if len(self.embedding) != len(vector):
+            return 0.0, 0.0
+        mean = sum(map(operator.mul, vector, self.embedding)) / self.embedding_norm
+        closest = max(
+            (sum(map(operator.mul, vector, member)) for member in self.embedding_members),
+            default=0.0,
+        )
+        return mean, closest
+
     # -- views -------------------------------------------------------------------------
 
     def state(self, status: str) -> StoryState:
@@ -306,6 +345,14 @@ class Story:
             "links": [
                 [link.story_id, link.language, link.confidence] for link in self.links.values()
             ],
+            **(
+                {
+                    "embedding": self.embedding.tolist(),
+                    "embedding_members": [m.tolist() for m in self.embedding_members],
+                }
+                if self.embedding
+                else {}
+            ),
         }
 
     @classmethod
@@ -338,6 +385,11 @@ class Story:
         story.keys = [str(k) for k in keys]
         story.name_keys = [str(k) for k in name_keys]
         story.years = frozenset(n for n in story.numbers if is_year(n))
+        if data.get("embedding"):
+            story._add_embedding(array("f", (float(v) for v in data["embedding"])))
+            story.embedding_members = [
+                array("f", (float(v) for v in m)) for m in data["embedding_members"]
+            ]
         story.links = {
             str(sid): CrossLink(str(sid), lang, float(conf)) for sid, lang, conf in data["links"]
         }

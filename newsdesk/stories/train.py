@@ -1,6 +1,8 @@
 """Re-derive the learned coefficients from labelled JSONL sets, and check them on halves.
 
-Run: ``python -m newsdesk.stories.train PATH [PATH ...]`` (the story-clusters DEV files).
+Run: ``python -m newsdesk.stories.train [--embeddings] PATH [PATH ...]`` (the
+story-clusters DEV files). ``--embeddings`` fits the coefficient sets used with
+``ClusterOptions(embeddings=True)`` (needs the ``embeddings`` extra).
 
 Pairs come from a teacher-forced stream (:meth:`StoryClusterer.observe`): each article
 is scored against the candidates the index returns, labelled 1 for its gold story and 0
@@ -18,8 +20,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from newsdesk.stories.cluster import StoryClusterer
+from newsdesk.stories.embedding import (
+    CachedEmbedder,
+    Embedder,
+    embedding_text,
+    load_embedder,
+)
 from newsdesk.stories.evaluate import LabelledArticle, evaluate_articles, load_jsonl
-from newsdesk.stories.learned import FEATURES, fit_logistic
+from newsdesk.stories.learned import EMBEDDING_FEATURES, FEATURES, fit_logistic
 from newsdesk.stories.model import ClusterOptions
 
 __all__ = ["collect_pairs", "halves", "main"]
@@ -36,12 +44,13 @@ def collect_pairs(
     *,
     top: int = HARD_CANDIDATES,
     clusterer: StoryClusterer | None = None,
+    embedder: Embedder | None = None,
 ) -> tuple[list[tuple[float, ...]], list[int]]:
     """Feature vectors and labels of the (article, candidate story) pairs of the stream:
     for each article its ``top`` candidates by cosine. ``clusterer`` continues an earlier
-    call's stream (a fresh one by default)."""
+    call's stream (a fresh one by default, with ``embedder``)."""
     if clusterer is None:
-        clusterer = StoryClusterer(options)
+        clusterer = StoryClusterer(options, embedder=embedder)
     samples: list[tuple[float, ...]] = []
     labels: list[int] = []
     for article in articles:
@@ -71,17 +80,22 @@ def halves(
 _TITLE_ONLY = FEATURES.index("title_only")
 
 
-def _fit(sets: Sequence[Sequence[LabelledArticle]], options: ClusterOptions) -> ClusterOptions:
+def _fit(
+    sets: Sequence[Sequence[LabelledArticle]],
+    options: ClusterOptions,
+    embedder: Embedder | None = None,
+) -> ClusterOptions:
     """``options`` with both coefficient vectors fitted on ``sets``: one on the pairs of
     dated headline-only articles (the clusterer's headline model), one on all the others
     (articles with text, and undated headlines); each keeps the current default when its
-    kind is absent."""
+    kind is absent. With ``options.embeddings`` the embedding coefficient sets are the
+    ones fitted."""
     groups: dict[bool, tuple[list[tuple[float, ...]], list[int]]] = {
         False: ([], []),
         True: ([], []),
     }
     for articles in sets:
-        clusterer = StoryClusterer(options)
+        clusterer = StoryClusterer(options, embedder=embedder)
         for article in articles:
             x, y = collect_pairs([article], options, clusterer=clusterer)
             dated = article.view.published is not None
@@ -92,21 +106,35 @@ def _fit(sets: Sequence[Sequence[LabelledArticle]], options: ClusterOptions) -> 
     fitted = options
     text_samples, text_labels = groups[False]
     if text_samples:
-        fitted = replace(fitted, coefficients=fit_logistic(text_samples, text_labels))
+        text = fit_logistic(text_samples, text_labels)
+        if options.embeddings:
+            fitted = replace(fitted, embedding_coefficients=text)
+        else:
+            fitted = replace(fitted, coefficients=text)
     title_samples, title_labels = groups[True]
     if title_samples:
-        fitted = replace(fitted, title_coefficients=fit_logistic(title_samples, title_labels))
+        title = fit_logistic(title_samples, title_labels)
+        if options.embeddings:
+            fitted = replace(fitted, embedding_title_coefficients=title)
+        else:
+            fitted = replace(fitted, title_coefficients=title)
     return fitted
 
 
 def _show(name: str, coefficients: Sequence[float]) -> str:
-    pairs = ", ".join(f"{f}={v:.4f}" for f, v in zip(FEATURES, coefficients, strict=False))
+    names = (*FEATURES, *EMBEDDING_FEATURES)
+    pairs = ", ".join(f"{f}={v:.4f}" for f, v in zip(names, coefficients[:-1], strict=False))
     values = ", ".join(f"{c + 0.0:.4f}" for c in coefficients)
     return f"  {pairs}, bias={coefficients[-1]:.4f}\n{name} = ({values})"
 
 
-def _line(name: str, articles: Sequence[LabelledArticle], options: ClusterOptions) -> str:
-    r = evaluate_articles(articles, options=options)
+def _line(
+    name: str,
+    articles: Sequence[LabelledArticle],
+    options: ClusterOptions,
+    embedder: Embedder | None = None,
+) -> str:
+    r = evaluate_articles(articles, options=options, embedder=embedder)
     return (
         f"  {name:<28} pairwise F1 {r.pairwise_f1:.4f} (P {r.pairwise_precision:.3f} "
         f"R {r.pairwise_recall:.3f})  BCubed F1 {r.bcubed_f1:.4f}  stories {r.stories}  "
@@ -114,30 +142,57 @@ def _line(name: str, articles: Sequence[LabelledArticle], options: ClusterOption
     )
 
 
-def main(argv: Sequence[str] | None = None, options: ClusterOptions | None = None) -> int:
-    """Fit on the files named in ``argv`` and print half-by-half checks and coefficients."""
-    paths = [Path(p) for p in (sys.argv[1:] if argv is None else argv)]
+def main(
+    argv: Sequence[str] | None = None,
+    options: ClusterOptions | None = None,
+    *,
+    embedder: Embedder | None = None,
+) -> int:
+    """Fit on the files named in ``argv`` and print half-by-half checks and coefficients.
+    ``--embeddings`` (or ``options.embeddings``) fits the embedding coefficient sets, with
+    ``embedder`` or the model of ``options.embedding_model``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    base = options or ClusterOptions()
+    if "--embeddings" in args:
+        args.remove("--embeddings")
+        base = replace(base, embeddings=True)
+    paths = [Path(p) for p in args]
     if not paths:
         print(__doc__)
         return 2
-    base = options or ClusterOptions()
     sets = [load_jsonl(path) for path in paths]
+    if base.embeddings:
+        # Every pass streams the same articles: embed each text once, in batches.
+        cached = CachedEmbedder(embedder or load_embedder(base.embedding_model))
+        cached.prime(
+            embedding_text(a.view.title, a.view.text, base.embedding_words)
+            for articles in sets
+            for a in articles
+        )
+        embedder = cached
     split = [halves(articles) for articles in sets]
     for fit_index, other_index in ((0, 1), (1, 0)):
-        checked = _fit([pair[fit_index] for pair in split], base)
+        checked = _fit([pair[fit_index] for pair in split], base, embedder)
         label = "AB"[fit_index]
         print(f"fitted on halves {label}, scored on the other half and on its own half:")
         for path, pair in zip(paths, split, strict=True):
-            print(_line(f"{path.stem} {'AB'[other_index]} (held out)", pair[other_index], checked))
-            print(_line(f"{path.stem} {label} (fitted)", pair[fit_index], checked))
-    final = _fit(sets, base)
+            held_out = f"{path.stem} {'AB'[other_index]} (held out)"
+            print(_line(held_out, pair[other_index], checked, embedder))
+            print(_line(f"{path.stem} {label} (fitted)", pair[fit_index], checked, embedder))
+    final = _fit(sets, base, embedder)
     print("fitted on everything:")
     for path, articles in zip(paths, sets, strict=True):
-        print(_line(path.stem, articles, final))
-    if final.coefficients:
-        print(_show("COEFFICIENTS", final.coefficients))
-    if final.title_coefficients:
-        print(_show("TITLE_COEFFICIENTS", final.title_coefficients))
+        print(_line(path.stem, articles, final, embedder))
+    prefix = "EMBEDDING_" if base.embeddings else ""
+    text, title = (
+        (final.embedding_coefficients, final.embedding_title_coefficients)
+        if base.embeddings
+        else (final.coefficients, final.title_coefficients)
+    )
+    if text:
+        print(_show(f"{prefix}COEFFICIENTS", text))
+    if title:
+        print(_show(f"{prefix}TITLE_COEFFICIENTS", title))
     return 0
 
 
