@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench browser screenshots clean
+.PHONY: run test lint typecheck unit bench browser screenshots embeddings clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("newsdesk needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -23,6 +23,13 @@ browser:
 	  echo "note: /usr/bin/chromium is missing; the browser tests will skip." \
 	       "Install it with: sudo apt-get install chromium"; \
 	fi
+
+## embeddings: the optional sentence-embedding extra for story clustering (PyTorch, CPU
+## build: torch==2.13.0 is installed on its own first so pip never picks a CUDA build).
+## Not needed by `make run` or `make test` (the tests that use the model skip without it).
+embeddings: $(STAMP)
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev,embeddings]'
 
 ## run: set up .venv and start newsdesk (scheduler + pipeline + web on http://127.0.0.1:8000)
 run: $(STAMP)

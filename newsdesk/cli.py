@@ -480,15 +480,25 @@ def eval_clustering(
         Path, typer.Argument(help="JSON Lines: id, cluster, title, text, date?, order?, lang?.")
     ],
     as_json: JsonOpt = False,
+    embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--embeddings",
+            help="Add the sentence-embedding features (needs the optional 'embeddings' "
+            "extra: make embeddings). Loading the model is not timed; embedding is.",
+        ),
+    ] = False,
 ) -> None:
     """Cluster a labelled stream in order (no look-ahead) and score pairwise and BCubed."""
+    from newsdesk.stories import ClusterOptions
     from newsdesk.stories.evaluate import evaluate_jsonl
 
     if not path.exists():
         err.print(f"[red]no such file:[/red] {path}")
         raise typer.Exit(1)
     try:
-        report = evaluate_jsonl(path).as_dict()
+        options = ClusterOptions(embeddings=embeddings)
+        report = evaluate_jsonl(path, options=options).as_dict()
     except (NewsdeskError, ValueError, OSError) as exc:
         err.print(f"[red]cannot score {path}:[/red] {exc}")
         raise typer.Exit(1) from exc
