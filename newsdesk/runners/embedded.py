@@ -98,8 +98,7 @@ async def run_round(
     if not ctx.settings.fetch_articles:
         return summary
     source_ids: list[int | None] = [s.id for s in sources] if explicit else [None]
-    for source_id in source_ids:
-        await _process_pending(ctx, summary, source_id=source_id, progress=progress)
+    await _process_pending(ctx, summary, source_ids=source_ids, progress=progress)
     snapshot_stories(ctx)  # a restart then replays at most one round's assignments
     return summary
 
@@ -108,33 +107,54 @@ async def _process_pending(
     ctx: PipelineContext,
     summary: RoundSummary,
     *,
-    source_id: int | None,
+    source_ids: list[int | None],
     progress: Progress | None,
 ) -> None:
-    after_id = 0
-    while batch := ctx.store.pending_articles(
-        limit=ctx.settings.article_batch, source_id=source_id, after_id=after_id
-    ):
-        after_id = batch[-1].id
+    """Process the pending articles of ``source_ids`` (None: of every source) as one
+    stream: up to ``article_batch`` in flight, a new one started as each ends, so fetching,
+    the extraction worker and the steps in this thread overlap instead of draining
+    between batches or sources."""
+    in_flight = asyncio.Semaphore(max(1, ctx.settings.article_batch))
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def process(article: Article) -> None:
+        try:
+            summary.add_article(await process_article(ctx, article))
+        except Exception as exc:  # as above: logged and counted, the round goes on
+            _record_crash(
+                ctx,
+                summary,
+                exc,
+                what=article.url,
+                source_id=article.source_id,
+                article_id=article.id,
+            )
+        finally:
+            in_flight.release()
         if progress:
-            progress("articles-total", len(batch))
+            progress("article", 1)
 
-        async def process(article: Article) -> None:
-            try:
-                summary.add_article(await process_article(ctx, article))
-            except Exception as exc:  # as above: logged and counted, the round goes on
-                _record_crash(
-                    ctx,
-                    summary,
-                    exc,
-                    what=article.url,
-                    source_id=article.source_id,
-                    article_id=article.id,
-                )
-            if progress:
-                progress("article", 1)
-
-        await asyncio.gather(*(process(a) for a in batch))
+    try:
+        for source_id in source_ids:
+            after_id = 0
+            while batch := ctx.store.pending_articles(
+                limit=ctx.settings.article_batch, source_id=source_id, after_id=after_id
+            ):
+                after_id = batch[-1].id
+                if progress:
+                    progress("articles-total", len(batch))
+                for article in batch:
+                    await in_flight.acquire()
+                    task = asyncio.create_task(process(article))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+        if tasks:
+            await asyncio.gather(*tasks)
+    except BaseException:  # cancelled (Ctrl-C): no article step is left running behind
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def _record_crash(
