@@ -77,11 +77,22 @@ TITLE_COEFFICIENTS: tuple[float, ...] = (
 )  # fmt: skip
 
 
-#: :data:`COEFFICIENTS` refitted with the :data:`EMBEDDING_FEATURES` (same articles).
-EMBEDDING_COEFFICIENTS: tuple[float, ...] = (0.0,) * (len(FEATURES) + 2) + (-2.5,)
+#: :data:`COEFFICIENTS` refitted with the :data:`EMBEDDING_FEATURES` appended (same
+#: articles; MiniLM on the title and 60 words of lead; ``train.py --embeddings``).
+EMBEDDING_COEFFICIENTS: tuple[float, ...] = (
+    0.6798, -0.6918, 0.7008, 3.0599, 0.0000, 0.0000, -0.3869, 0.7500, 0.1125,
+    7.5845, 0.3989, 1.5737, 1.8850, -0.0290, 0.4165, 1.2315, -0.7762, -0.6691,
+    1.3033, 1.1153,
+    -3.7797,
+)  # fmt: skip
 
 #: :data:`TITLE_COEFFICIENTS` refitted with the :data:`EMBEDDING_FEATURES` (same articles).
-EMBEDDING_TITLE_COEFFICIENTS: tuple[float, ...] = (0.0,) * (len(FEATURES) + 2) + (-2.5,)
+EMBEDDING_TITLE_COEFFICIENTS: tuple[float, ...] = (
+    -2.7901, -2.6564, 0.3772, -0.1984, 15.2064, 8.3126, -0.7962, 0.0000, -2.7901,
+    1.1092, 0.3772, 0.0127, 0.3504, -0.6055, -0.0657, -2.8835, -0.0047, -0.4814,
+    2.2459, 2.6348,
+    -3.2923,
+)  # fmt: skip
 
 
 def probability(features: Sequence[float], coefficients: Sequence[float]) -> float:

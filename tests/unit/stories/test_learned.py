@@ -41,3 +41,14 @@ def test_fit_learns_the_direction_of_each_feature() -> None:
 def test_fit_rejects_bad_input(samples: list[tuple[float, ...]], labels: list[int]) -> None:
     with pytest.raises(ValueError):
         fit_logistic(samples, labels)
+
+
+def test_embedding_coefficients_match_features() -> None:
+    from newsdesk.stories.learned import (
+        EMBEDDING_COEFFICIENTS,
+        EMBEDDING_FEATURES,
+        EMBEDDING_TITLE_COEFFICIENTS,
+    )
+
+    width = len(FEATURES) + len(EMBEDDING_FEATURES) + 1
+    assert len(EMBEDDING_COEFFICIENTS) == len(EMBEDDING_TITLE_COEFFICIENTS) == width
