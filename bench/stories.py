@@ -21,6 +21,14 @@ streamed through ``add`` for real. Then ``--measure`` further articles are timed
 time, one core). Printed: ms/article for each N, the 1M/10k ratio (target < 2), the live
 index sizes and the resident memory the clusterer added (each size runs in a fresh
 interpreter).
+
+``--embeddings`` (needs the optional extra) turns on ``ClusterOptions.embeddings``: the
+timed articles are embedded by the real MiniLM model, one at a time as ``add`` does; the
+streamed warm-up articles get stand-in vectors of the same size (the text's words hashed
+into 384 dimensions), because embedding the whole horizon for real would take an hour.
+The stand-ins cost the clusterer the same work (a 384-float sum per join, dot products
+with each candidate's mean and latest members); its decisions differ somewhat, its cost
+per article not. The memory figure then includes the model and PyTorch.
 """
 
 from __future__ import annotations
@@ -32,7 +40,8 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -40,12 +49,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsdesk.stories import ArticleView, ClusterOptions, StoryClusterer  # noqa: E402
+from newsdesk.stories.embedding import Embedder, load_embedder  # noqa: E402
 from newsdesk.stories.evaluate import load_jsonl  # noqa: E402
 from newsdesk.stories.text import extract_features  # noqa: E402
 from tests.conftest import shared_data_dir  # noqa: E402
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"\w+")
 
 
 def _rss_mb() -> float:
@@ -103,10 +114,33 @@ def stream(rate: float, seed: int = 7) -> Iterator[ArticleView]:
         number += 1
 
 
-def with_history(options: ClusterOptions, documents: int, rate: float) -> StoryClusterer:
+class SwitchEmbedder:
+    """Stand-in vectors until ``real`` is set, then the real model. A stand-in is the
+    text's words hashed into as many dimensions as the model has: texts sharing words
+    get close vectors, so the stories grow as they would with the model."""
+
+    def __init__(self, dimensions: int = 384) -> None:
+        self.dimensions = dimensions
+        self.real: Embedder | None = None
+
+    def __call__(self, texts: Sequence[str]) -> Sequence[Sequence[float]]:
+        if self.real is not None:
+            return self.real(texts)
+        out = []
+        for text in texts:
+            vector = [0.0] * self.dimensions
+            for word in _WORD.findall(text.lower()):
+                vector[zlib.crc32(word.encode()) % self.dimensions] += 1.0
+            out.append(vector)
+        return out
+
+
+def with_history(
+    options: ClusterOptions, documents: int, rate: float, embedder: Embedder | None = None
+) -> StoryClusterer:
     """A clusterer whose DF table has counted ``documents`` older articles, in bulk (see
     the module docstring): real tokenisation of 4,000 stream articles, scaled."""
-    clusterer = StoryClusterer(options)
+    clusterer = StoryClusterer(options, embedder=embedder)
     if documents <= 0:
         return clusterer
     counts: dict[str, int] = {}
@@ -122,7 +156,7 @@ def with_history(options: ClusterOptions, documents: int, rate: float) -> StoryC
     scale = documents / 4000
     snapshot = clusterer.snapshot()
     snapshot["df"] = [["en", documents, {t: max(1, round(c * scale)) for t, c in counts.items()}]]
-    return StoryClusterer.restore(snapshot, options)
+    return StoryClusterer.restore(snapshot, options, embedder=embedder)
 
 
 def run(stored: int, rate: float, measure: int, options: ClusterOptions) -> dict[str, float]:
@@ -131,12 +165,16 @@ def run(stored: int, rate: float, measure: int, options: ClusterOptions) -> dict
     articles = stream(rate)
     first = next(articles)  # loads the pool before the memory baseline
     before = _rss_mb()
-    clusterer = with_history(options, stored - streamed, rate)
+    switch = SwitchEmbedder() if options.embeddings else None
+    real = load_embedder(options.embedding_model) if options.embeddings else None
+    clusterer = with_history(options, stored - streamed, rate, switch)
     clusterer.add(first)
     started = time.process_time()
     for _ in range(streamed - 1):
         clusterer.add(next(articles))
     warm = time.process_time() - started
+    if switch is not None:
+        switch.real = real
     started = time.process_time()
     new = 0
     for _ in range(measure):
@@ -154,10 +192,12 @@ def run(stored: int, rate: float, measure: int, options: ClusterOptions) -> dict
     }
 
 
-def _child(stored: int, rate: float, measure: int) -> dict[str, float]:
+def _child(stored: int, rate: float, measure: int, embeddings: bool) -> dict[str, float]:
     """Run one size in a fresh interpreter, so its memory figure is its own."""
     command = [sys.executable, __file__, "--sizes", str(stored), "--rate", str(rate),
                "--measure", str(measure), "--json"]  # fmt: skip
+    if embeddings:
+        command.append("--embeddings")
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     return result
@@ -169,8 +209,11 @@ def main() -> int:
     parser.add_argument("--measure", type=int, default=1500, help="articles timed per size")
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--json", action="store_true", help="one size, one JSON line")
+    parser.add_argument(
+        "--embeddings", action="store_true", help="embedding features on (optional extra)"
+    )
     args = parser.parse_args()
-    options = ClusterOptions()
+    options = ClusterOptions(embeddings=args.embeddings)
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.json:
         print(json.dumps(run(sizes[0], args.rate, args.measure, options)))
@@ -179,7 +222,7 @@ def main() -> int:
     print(f"rate {args.rate:g}/h, horizon {horizon:,} articles, {args.measure:,} timed per size")
     results = []
     for stored in sizes:
-        result = _child(stored, args.rate, args.measure)
+        result = _child(stored, args.rate, args.measure, args.embeddings)
         results.append(result)
         print(
             f"stored {stored:>9,}: {result['ms_per_article']:.2f} ms/article "
