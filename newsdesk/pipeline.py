@@ -23,7 +23,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import random
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -85,9 +88,24 @@ def make_extract_executor(settings: Settings) -> Executor:
     threads or locks are inherited), or one thread when it is 0."""
     if settings.extract_processes > 0:
         return ProcessPoolExecutor(
-            settings.extract_processes, mp_context=multiprocessing.get_context("spawn")
+            settings.extract_processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
         )
     return ThreadPoolExecutor(1, thread_name_prefix="extract")
+
+
+def _exit_with_parent(parent: int, *, every: float = 1.0) -> None:
+    """In an extraction worker: end this process when ``parent`` is gone. A worker waiting
+    for work outlives a parent killed with -9, else, and would stay behind for good."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 @dataclass(frozen=True, slots=True)

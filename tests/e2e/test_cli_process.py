@@ -66,6 +66,19 @@ def news_site() -> Iterator[Site]:
         yield site
 
 
+def children_of(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (from /proc; Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def article_states(home: Path) -> list[str]:
     store = open_store(f"sqlite:///{home / 'newsdesk.db'}")
     try:
@@ -87,8 +100,15 @@ def test_kill_9_mid_round_then_restart_loses_nothing(tmp_path: Path, news_site: 
         assert proc.poll() is None, "the round ended before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.1)
+    workers = children_of(proc.pid)
+    assert workers, "the extraction worker process was expected"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
+    # the extraction worker does not outlive its killed parent
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, f"worker processes {workers} stayed behind"
+        time.sleep(0.2)
 
     before = article_states(tmp_path)
     assert len(before) == 30  # the feed's entries were committed before pages were fetched
