@@ -113,6 +113,12 @@ class Settings(BaseSettings):
         description="Decide for each extracted article whether it copies a stored one "
         "(MinHash/LSH plus attribution signals) and which article is the primary source.",
     )
+    wire_list: str = Field(
+        default="",
+        description="A JSON file of wire services and re-publishers to add to (or correct "
+        'in) the built-in list, relative to the home folder: {"wires": [{"name", "domains", '
+        '"aliases", "patterns"}], "republishers": ["domain", ...]}. Empty: the built-in list.',
+    )
     cluster_stories: bool = Field(
         default=True,
         description="Put each extracted article into a story (one entry per news event, "
@@ -165,6 +171,13 @@ class Settings(BaseSettings):
     )
 
     @property
+    def resolved_wire_list(self) -> str:
+        """The wire list's path (relative ones under ``home``), or "" for none."""
+        if not self.wire_list:
+            return ""
+        return str(self.home / self.wire_list)
+
+    @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
@@ -200,6 +213,11 @@ def load_settings(home: str | Path | None = None, **overrides: Any) -> Settings:
     try:
         # Passing values explicitly keeps one precedence order; the class would otherwise
         # read the environment again underneath the file values.
-        return Settings.model_validate(values)
+        settings = Settings.model_validate(values)
     except ValidationError as exc:
         raise ConfigError(str(exc)) from exc
+    if settings.wire_list:  # a bad file is said at start, not per article
+        from newsdesk.dedup.wires import load_registry
+
+        load_registry(settings.resolved_wire_list)
+    return settings

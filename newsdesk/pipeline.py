@@ -31,13 +31,14 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from urllib.parse import urljoin
 
 from newsdesk.config import Settings
 from newsdesk.dedup import AttributionHints, Deduplicator, DocId, DocView, attribution_hints
 from newsdesk.dedup.engine import EngineOptions, PreparedText, prepare_text
 from newsdesk.dedup.fingerprint import FingerprintOptions
+from newsdesk.dedup.wires import WireRegistry, load_registry
 from newsdesk.errors import (
     BlockedAddress,
     ExtractError,
@@ -126,18 +127,31 @@ def extract_page(
     url: str,
     authors: tuple[str, ...] = (),
     fingerprint: FingerprintOptions | None = None,
+    wire_list: str = "",
 ) -> PageWork:
     """Extract one page; with ``fingerprint`` options, also read its attribution hints
-    (``authors``: the feed's byline, else the page's) and prepare its text for copy
-    detection. Raises ExtractError like :func:`~newsdesk.extract.extract_article`."""
+    (``authors``: the feed's byline, else the page's; ``wire_list``: the user's wire list
+    file, if any) and prepare its text for copy detection. Raises ExtractError like
+    :func:`~newsdesk.extract.extract_article`."""
     extracted, tree = extract_with_tree(body, url=url)
     if fingerprint is None:
         return PageWork(extracted)
     # the extractor's tree: the page is parsed once, and decoded by its declared charset
     hints = attribution_hints(
-        tree, url=url, text=extracted.text, authors=authors or extracted.authors
+        tree,
+        url=url,
+        text=extracted.text,
+        authors=authors or extracted.authors,
+        registry=wire_registry(wire_list),
     )
     return PageWork(extracted, hints, prepare_text(extracted.text, options=fingerprint))
+
+
+@cache
+def wire_registry(path: str) -> WireRegistry | None:
+    """The wire list in use: the built-in one extended by the file at ``path`` (read once
+    per process), or None (the built-in one) without a file. Raises ConfigError."""
+    return load_registry(path) if path else None
 
 
 @dataclass(slots=True)
@@ -178,7 +192,10 @@ class PipelineContext:
                 return store.dedup_view(int(doc_id))
 
             self.deduplicator = Deduplicator(
-                store.fingerprint_index(write_through=False), lookup, options=self.dedup_options
+                store.fingerprint_index(write_through=False),
+                lookup,
+                wires=wire_registry(self.settings.resolved_wire_list),
+                options=self.dedup_options,
             )
         return self.deduplicator
 
@@ -413,6 +430,7 @@ async def process_article(ctx: PipelineContext, article: Article) -> ArticleRepo
                 url=result.url,
                 authors=article.authors,
                 fingerprint=ctx.dedup_options.fingerprint if settings.detect_copies else None,
+                wire_list=settings.resolved_wire_list,
             ),
         )
         extracted = work.extracted
@@ -475,7 +493,11 @@ def detect_copies(
         if view is None:  # removed meanwhile
             return False
         hints = work.hints or attribution_hints(
-            html, url=url, text=view.text, authors=article.authors or work.extracted.authors
+            html,
+            url=url,
+            text=view.text,
+            authors=article.authors or work.extracted.authors,
+            registry=wire_registry(ctx.settings.resolved_wire_list),
         )
         outcome = ctx.dedup().process(replace(view, hints=hints), prepared=work.prepared)
         return store.save_copy_decision(outcome, hints=hints)

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.config import Settings
 from newsdesk.errors import StoreError
 from newsdesk.pipeline import PipelineContext, poll_source
 from newsdesk.runners.embedded import run_round
+from newsdesk.store import open_store
 from newsdesk.store.sql import SqlStore
 from tests.support.site import Site, benchmark_pages, rss_feed
 from tests.unit.dedup.test_decide import ORIGINAL
@@ -346,3 +348,58 @@ async def test_a_copy_detection_failure_is_recorded_and_the_article_kept(
     assert stored.status == "ok" and stored.copy_of is None and stored.primary_id is None
     (event,) = [e for e in store.recent_events() if e["kind"] == "dedup"]
     assert "disk full" in str(event["message"]) and event["article_id"] == stored.id
+
+
+@pytest.mark.parametrize("with_list", [True, False])
+async def test_a_wire_list_of_ones_own_is_used_for_credits(
+    site: Site, settings: Settings, with_list: bool
+) -> None:
+    """A wire service missing from the built-in list is credited once the user's wire list
+    (the ``wire_list`` setting) names it, in the extraction worker's hints and the decision."""
+    import json
+
+    from newsdesk.fetch import Fetcher, FetchOptions
+    from newsdesk.pipeline import make_extract_executor, wire_registry
+    from tests.integration.conftest import local_settings
+
+    wire = {"name": "Meridian Wire", "domains": ["meridianwire.example"], "aliases": ["Meridian"]}
+    (settings.home / "wires.json").write_text(json.dumps({"wires": [wire]}), encoding="utf-8")
+    overrides = {"wire_list": "wires.json"} if with_list else {}
+    # the worker process reads the list too: run extraction in one, as in production
+    settings = local_settings(settings.home, extract_processes=1, **overrides)
+    store = open_store(settings.resolved_database_url)
+    text = "BALTIMORE (Meridian) - " + ORIGINAL
+    page = site.add("/daily/wire.html", _story_page("Daily", "Harbour strike ends", text))
+    feed = _dated_feed(
+        "Daily", "d1", page, "Harbour strike ends", "Mon, 02 Nov 2026 08:00:00 +0000"
+    )
+    add_source(store, site.add("/daily.xml", feed, "application/rss+xml"))
+    try:
+        async with Fetcher(FetchOptions.from_settings(settings)) as fetcher:
+            ctx = PipelineContext(
+                settings=settings,
+                store=store,
+                fetcher=fetcher,
+                extract_executor=make_extract_executor(settings),
+            )
+            try:
+                summary = await run_round(ctx, sources=store.list_sources())
+            finally:
+                ctx.close()
+        assert summary.articles_extracted == 1, summary.as_dict()
+        (article,) = store.list_articles()
+        view = store.dedup_view(article.id)
+        assert view is not None
+        assert view.hints.wire_credit == ("Meridian Wire" if with_list else None)
+    finally:
+        store.close()
+        wire_registry.cache_clear()
+
+
+def test_a_broken_wire_list_is_refused_at_start(tmp_path: Path) -> None:
+    from newsdesk.errors import ConfigError
+    from tests.integration.conftest import local_settings
+
+    (tmp_path / "wires.json").write_text('{"wires": [{"aliases": []}]}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="wire list"):
+        local_settings(tmp_path, wire_list="wires.json")
