@@ -5,14 +5,17 @@ Run: ``.venv/bin/python bench/web.py [--articles 100000] [--requests 600] [--con
 1. A fresh SQLite store is filled with ``--articles`` articles made by recombining real
    headlines (every item of ../shared/data/real-feeds) with real article bodies (the ground
    truth of ../shared/data/extraction-benchmark), over 40 sources in 12 countries, spread
-   over 30 days, 2 % of them with a changed headline. Rows are bulk-inserted (the ingest
-   path is measured by bench/ingest.py; this measures reading).
+   over 30 days, 2 % of them with a changed headline, grouped into stories (60 % of the
+   articles join one of the 50 latest stories, a tenth of those as copies of its first
+   article). Rows are bulk-inserted (the ingest path is measured by bench/ingest.py; this
+   measures reading).
 2. ``create_app`` over that store is served by uvicorn in a separate process on loopback.
 3. A load generator (this process, asyncio + httpx, ``--concurrency`` requests in flight)
    sends ``--requests`` requests per scenario after a warm-up and reports client-side
-   p50/p95/p99 and throughput. The baseline beside it is ``/healthz`` under the same load:
-   the floor of the HTTP stack on this machine.
-
+   p50/p95/p99 and throughput. The server's micro-cache (``page_cache_seconds``) is on as
+   by default; ``--cache-seconds 0`` measures every request reaching the database. The
+   baseline beside it is ``/healthz`` under the same load: the floor of the HTTP stack on
+   this machine.
 4. With ``--ingest`` (the default), a third process runs the real pipeline (poll, fetch,
    extract, copy detection, store) into the same database during the whole load phase: the
    181 benchmark pages, served on loopback under new URLs each round, so articles keep
@@ -48,7 +51,9 @@ from newsdesk.config import load_settings  # noqa: E402
 from newsdesk.errors import NewsdeskError  # noqa: E402
 from newsdesk.feeds import parse_feed  # noqa: E402
 from newsdesk.store import open_store  # noqa: E402
-from newsdesk.store.schema import article_titles, articles  # noqa: E402
+from newsdesk.store.schema import article_titles, articles, stories  # noqa: E402
+from newsdesk.store.stories import rank_key  # noqa: E402
+from newsdesk.stories import StoryClusterer  # noqa: E402
 from tests.conftest import shared_data_dir  # noqa: E402
 
 COUNTRIES = ["JP", "US", "GB", "DE", "FR", "KR", "TW", "CN", "IN", "BR", "ES", "IT"]
@@ -110,15 +115,64 @@ def fill(db_url: str, n: int, now: datetime) -> dict[str, Any]:
     engine = store._engine
     t0 = time.perf_counter()
     batch = 5000
+    country_of = {sid: COUNTRIES[k % len(COUNTRIES)] for k, (sid, _) in enumerate(source_ids)}
+    story_rows: dict[int, dict[str, Any]] = {}
+    story_of: dict[int, int] = {}
     for start in range(0, n, batch):
         rows, history = [], []
         for i in range(start, min(n, start + batch)):
             source_id, language = source_ids[i % len(source_ids)]
             published = now - timedelta(seconds=(n - i) * span)
             title = titles[rnd.randrange(len(titles))]
+            # Stories: an article joins one of the last 50 stories or starts one; one in
+            # ten of the joiners is a copy of the story's first article.
+            article_id = i + 1
+            story_id = article_id
+            copy_of = None
+            if story_rows and rnd.random() < 0.6:
+                recent = list(story_rows)[-50:]
+                story_id = recent[rnd.randrange(len(recent))]
+                if rnd.random() < 0.1:
+                    copy_of = story_id
+            story_of[article_id] = story_id
+            story = story_rows.setdefault(
+                story_id,
+                {
+                    "id": story_id,
+                    "language": language,
+                    "headline": title,
+                    "headline_article_id": article_id,
+                    "first_seen": published,
+                    "last_update": published,
+                    "size": 0,
+                    "copies": 0,
+                    "outlets": set(),
+                    "countries": set(),
+                    "languages": set(),
+                    "status": "active",
+                    "updated_at": published,
+                },
+            )
+            story["size"] += 1
+            story["last_update"] = story["updated_at"] = published
+            if copy_of is None:
+                story["outlets"].add(source_id)
+                story["countries"].add(country_of[source_id])
+            else:
+                story["copies"] += 1
+            story["languages"].add(language)
             rows.append(
                 {
-                    "id": i + 1,
+                    "id": article_id,
+                    "story_id": story_id,
+                    "story_seq": article_id,
+                    "story_score": 0.0 if story_id == article_id else 0.8,
+                    "story_assigned_at": published,
+                    "copy_of": copy_of,
+                    "primary_id": copy_of or article_id,
+                    "copy_kind": "verbatim" if copy_of else "original",
+                    "copy_confidence": 0.95 if copy_of else 0.0,
+                    "copy_reasons": ["bench: a verbatim copy"] if copy_of else ["original"],
                     "source_id": source_id,
                     "guid": f"g{i}",
                     "url": f"https://outlet{source_id}.example/{i}.html",
@@ -145,13 +199,36 @@ def fill(db_url: str, n: int, now: datetime) -> dict[str, Any]:
             conn.execute(sa.insert(articles), rows)
             conn.execute(sa.insert(article_titles), history)
     with engine.begin() as conn:
+        story_batch = []
+        for story in story_rows.values():
+            outlets, countries = sorted(story["outlets"]), sorted(story["countries"])
+            story_batch.append(
+                {
+                    **story,
+                    "outlets": outlets,
+                    "countries": countries,
+                    "languages": sorted(story["languages"]),
+                    "outlet_count": len(outlets),
+                    "country_count": len(countries),
+                    "rank_key": rank_key(len(outlets) + len(countries), story["last_update"]),
+                }
+            )
+        conn.execute(sa.insert(stories), story_batch)
         conn.exec_driver_sql("ANALYZE")
+    # The stories were written here, not by a clusterer: record an (empty) clusterer state
+    # that includes them, else the ingest process's clusterer would replay them all first.
+    store.save_cluster_state(StoryClusterer().snapshot(), seq=n, now=now)
     fill_s = time.perf_counter() - t0
     store.close()
-    return {"titles": len(titles), "bodies": len(bodies), "fill_s": fill_s}
+    return {
+        "titles": len(titles),
+        "bodies": len(bodies),
+        "stories": len(story_rows),
+        "fill_s": fill_s,
+    }
 
 
-def serve(home: str, db_url: str, port: int) -> None:
+def serve(home: str, db_url: str, port: int, cache_seconds: float | None) -> None:
     import logging
 
     import uvicorn
@@ -160,7 +237,8 @@ def serve(home: str, db_url: str, port: int) -> None:
 
     logging.disable(logging.WARNING)
     store = open_store(db_url)
-    app = create_app(load_settings(home), store)
+    overrides = {} if cache_seconds is None else {"page_cache_seconds": cache_seconds}
+    app = create_app(load_settings(home, **overrides), store)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
 
 
@@ -262,15 +340,21 @@ def scenarios(base: str) -> list[tuple[str, str, list[str]]]:
         deep = httpx.get(base + deep["next"]).json()
     cursor = deep["next_cursor"]
     ids = [i["id"] for i in first["items"]]
+    top = httpx.get(base + "/api/v1/stories?limit=20").json()
+    story_ids = [s["id"] for s in top["items"]]
+    if not story_ids:
+        raise SystemExit("the store holds no recent story")
     return [
         ("healthz (baseline)", "base", ["/healthz"]),
-        ("GET / (front page)", "page", ["/"]),
-        ("GET /?cursor= (2,000 deep)", "page", [f"/?cursor={cursor}"]),
+        ("GET / (front page: top stories)", "page", ["/"]),
+        ("GET /stories/{id}", "page", [f"/stories/{i}" for i in story_ids]),
+        ("GET /?view=articles&cursor= (2,000 deep)", "page", [f"/?view=articles&cursor={cursor}"]),
         ("GET /?language=ja&topic=AI", "page", ["/?language=ja&topic=AI"]),
         ("GET /articles/{id}", "page", [f"/articles/{i}" for i in ids]),
         ("GET /api/v1/articles", "api", ["/api/v1/articles?limit=50"]),
         ("GET /api/v1/articles?cursor=", "api", [f"/api/v1/articles?limit=50&cursor={cursor}"]),
-        ("GET /api/v1/articles?country=JP&q=", "api", ["/api/v1/articles?country=JP&q=the"]),
+        ("GET /api/v1/articles?country=JP&q=chip", "api", ["/api/v1/articles?country=JP&q=chip"]),
+        ("GET /api/v1/stories", "api", ["/api/v1/stories?limit=20"]),
         ("GET /feed.atom", "page", ["/feed.atom"]),
     ]
 
@@ -280,6 +364,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--cache-seconds",
+        type=float,
+        default=None,
+        help="The server's page_cache_seconds (default: the setting's default; 0: off).",
+    )
     parser.add_argument(
         "--ingest",
         action=argparse.BooleanOptionalAction,
@@ -294,11 +384,14 @@ def main() -> None:
         info = fill(db_url, args.articles, now)
         print(
             f"store: {args.articles:,} articles from {info['titles']:,} real headlines and "
-            f"{info['bodies']} real bodies, bulk-filled in {info['fill_s']:.1f} s"
+            f"{info['bodies']} real bodies in {info['stories']:,} stories (one in 16 articles "
+            f"a copy), bulk-filled in {info['fill_s']:.1f} s"
         )
         port = free_port()
         ctx = multiprocessing.get_context("spawn")
-        server = ctx.Process(target=serve, args=(tmp, db_url, port), daemon=True)
+        server = ctx.Process(
+            target=serve, args=(tmp, db_url, port, args.cache_seconds), daemon=True
+        )
         server.start()
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

@@ -524,13 +524,13 @@ class Store(Protocol):
         since: datetime | None = None,
         language: str | None = None,
         country: str | None = None,
-        half_life_hours: float = 12.0,
         after: StoryCursor | None = None,
     ) -> list[StoryRecord]:
         """The front page of stories: those (not merged) last updated at or after
         ``since`` (default: 48 hours before ``now``), ranked by breadth (distinct outlets
-        plus distinct countries, copies counted once) halved every ``half_life_hours`` since
-        the last update; ties newest first. ``language`` matches the story's language
+        plus distinct countries, copies counted once) halved every 12 hours
+        (``newsdesk.store.stories.HALF_LIFE_HOURS``) since the last update; ties newest
+        first. ``language`` matches the story's language
         exactly or as a prefix (``en`` matches ``en-GB``); ``country`` keeps stories with
         an article from a source of that country. Each record's ``score`` is its rank.
 

@@ -313,9 +313,12 @@ stories = sa.Table(
     sa.Column("status", sa.String(16), nullable=False, server_default="active"),
     sa.Column("merged_into", BigId),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    # newsdesk.store.stories.rank_key: the front page's order, read off ix_stories_rank_key
+    sa.Column("rank_key", sa.Float),
     sa.CheckConstraint("status IN ('active', 'dormant', 'merged')", name="ck_stories_status"),
     sa.Index("ix_stories_last_update", "last_update"),
     sa.Index("ix_stories_merged_into", "merged_into"),
+    sa.Index("ix_stories_rank_key", "rank_key"),
 )
 
 # Cross-lingual links, one row per direction (the clusterer keeps them on both stories):

@@ -710,7 +710,6 @@ class SqlStore:
         since: datetime | None = None,
         language: str | None = None,
         country: str | None = None,
-        half_life_hours: float = 12.0,
         after: StoryCursor | None = None,
     ) -> list[StoryRecord]:
         with self._read() as conn:
@@ -721,7 +720,6 @@ class SqlStore:
                 since=since,
                 language=language,
                 country=country,
-                half_life_hours=half_life_hours,
                 after=after,
             )
 

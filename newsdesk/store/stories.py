@@ -11,6 +11,7 @@ recounted from its own articles on each write (cost: the story's size, never the
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -54,6 +55,10 @@ __all__ = [
 
 SNAPSHOT_NAME = "default"
 _DEFAULT_WINDOW = timedelta(hours=48)
+#: The front page's ranking halves a story's breadth every this many hours since its last
+#: update (rank_key; changing it needs the keys rewritten, as migration 0006 writes them).
+HALF_LIFE_HOURS = 12.0
+_EPSILON = 1e-9
 
 Insert = Callable[[sa.Table], postgresql.Insert | sqlite.Insert]
 sort_time = sa.func.coalesce(articles.c.published, articles.c.first_seen)
@@ -279,6 +284,7 @@ def _refresh(
         "merged_into": None,
         "updated_at": now,
     }
+    values["rank_key"] = rank_key(len(outlets) + len(countries), values["last_update"])
     stmt = insert(stories).values(id=story_id, **values)
     conn.execute(stmt.on_conflict_do_update(index_elements=[stories.c.id], set_=values))
 
@@ -530,6 +536,20 @@ def _language_matches(column: Any, language: str) -> Any:
     return sa.or_(lowered == lang, lowered.startswith(lang + "-", autoescape=True))
 
 
+def rank_key(breadth: int, last_update: datetime | None) -> float | None:
+    """The story's place on the front page, fixed when it is written: ordering by
+    ``log2(breadth) + last_update / half-life`` is ordering by breadth halved every
+    :data:`HALF_LIFE_HOURS` since the last update, whatever "now" is (the score at a time
+    ``t`` is ``2 ** (rank_key - t / half-life)``)."""
+    if last_update is None:
+        return None
+    return math.log2(max(breadth, 1e-9)) + _half_lives(last_update)
+
+
+def _half_lives(when: datetime) -> float:
+    return when.timestamp() / 3600.0 / HALF_LIFE_HOURS
+
+
 def top_stories(
     conn: Connection,
     *,
@@ -538,21 +558,40 @@ def top_stories(
     since: datetime | None,
     language: str | None,
     country: str | None,
-    half_life_hours: float,
     after: StoryCursor | None = None,
 ) -> list[StoryRecord]:
-    """Candidates come from ``ix_stories_last_update`` (the window bounds them); the
-    ranking is computed here, the same on both backends (SQLite lacks ``pow``). With
-    ``after``, the ranking is taken at ``after.at`` and leaves out stories written since
-    (see :meth:`newsdesk.store.base.Store.top_stories`)."""
+    """The top stories, read in ``rank_key`` order off ``ix_stories_rank_key`` (the window
+    and filters checked on the way), so a page costs its ``limit``, not the window's size.
+    With ``after``, the ranking is taken at ``after.at`` and leaves out stories written
+    since (see :meth:`newsdesk.store.base.Store.top_stories`)."""
     if after is not None:
         now = after.at
     since = now - _DEFAULT_WINDOW if since is None else since
-    query = sa.select(
-        stories.c.id, stories.c.outlet_count, stories.c.country_count, stories.c.last_update
-    ).where(stories.c.status != "merged", stories.c.last_update >= since)
+    query = sa.select(stories).where(
+        stories.c.status != "merged",
+        stories.c.last_update >= since,
+        stories.c.rank_key.is_not(None),
+    )
     if after is not None:
         query = query.where(stories.c.updated_at <= after.at)
+        # the cursor's score at after.at, back to a rank key; keys within _EPSILON of it
+        # are the same rank, ordered on by (last update, id) as the ranking is
+        mark = math.log2(max(after.score, 1e-300)) + _half_lives(after.at)
+        query = query.where(
+            sa.or_(
+                stories.c.rank_key < mark - _EPSILON,
+                sa.and_(
+                    stories.c.rank_key <= mark + _EPSILON,
+                    sa.or_(
+                        stories.c.last_update < after.last_update,
+                        sa.and_(
+                            stories.c.last_update == after.last_update,
+                            stories.c.id < after.id,
+                        ),
+                    ),
+                ),
+            )
+        )
     if language:
         query = query.where(_language_matches(stories.c.language, language))
     if country:
@@ -566,24 +605,22 @@ def top_stories(
             )
         )
         query = query.where(member.exists())
-    half_life = max(half_life_hours, 1e-6) * 3600.0
-
-    def rank(row: Any) -> tuple[float, datetime, int]:
-        age = max(0.0, (now - row.last_update).total_seconds())
-        breadth = row.outlet_count + row.country_count
-        return (breadth * 0.5 ** (age / half_life), row.last_update, row.id)
-
-    ranked = sorted((rank(r) for r in conn.execute(query)), reverse=True)
-    if after is not None:
-        last = (after.score, after.last_update, after.id)
-        ranked = [r for r in ranked if r < last]
-    top = ranked[: max(0, limit)]
-    chosen = [i for _, _, i in top]
-    if not chosen:
+    query = query.order_by(
+        stories.c.rank_key.desc(), stories.c.last_update.desc(), stories.c.id.desc()
+    ).limit(max(0, limit))
+    rows = conn.execute(query).all()
+    if not rows:
         return []
-    rows = {r.id: r for r in conn.execute(sa.select(stories).where(stories.c.id.in_(chosen)))}
-    links = _links(conn, chosen)
-    return [_record(rows[i], links.get(i, ()), score) for score, _, i in top]
+    links = _links(conn, [r.id for r in rows])
+    half_life = HALF_LIFE_HOURS * 3600.0
+
+    def score(row: Any) -> float:
+        age = max(0.0, float((now - row.last_update).total_seconds()))
+        breadth = float(row.outlet_count + row.country_count)
+        decay: float = 0.5 ** (age / half_life)
+        return breadth * decay
+
+    return [_record(r, links.get(r.id, ()), score(r)) for r in rows]
 
 
 def recount(conn: Connection, insert: Insert, story_ids: Iterable[int], *, now: datetime) -> None:

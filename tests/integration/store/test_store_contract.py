@@ -79,7 +79,7 @@ def test_migrate_is_idempotent_and_matches_the_runtime_schema(store: SqlStore, d
     again.close()
     with store._engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == (
-            "0005"
+            "0006"
         )
 
         # The runtime tables (schema.py) are exactly what the migrations built.
@@ -757,3 +757,47 @@ def test_concurrent_writers_wait_for_each_other(db_url: str) -> None:
         assert count(check, "articles") == 150
     finally:
         check.close()
+
+
+def test_revision_0006_gives_existing_stories_their_rank_key(db_url: str) -> None:
+    """Stories written before the rank key existed get theirs from the migration, equal to
+    what the store writes now."""
+    from alembic import command
+    from alembic.config import Config
+
+    from newsdesk.store.sql import MIGRATIONS
+    from newsdesk.store.stories import rank_key
+
+    store = SqlStore(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    last = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        store.migrate()
+        with store._write() as conn:  # back to the revision before (its downgrade, too)
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0005")
+        with store._write() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO stories (id, headline, size, copies, outlets, countries, "
+                    "languages, outlet_count, country_count, status, last_update, updated_at) "
+                    "VALUES (7, 'h', 3, 0, :outlets, :countries, :languages, 3, 2, 'active', "
+                    ":last, :last)"
+                ),
+                {
+                    "outlets": "[1, 2, 3]",
+                    "countries": '["JP", "US"]',
+                    "languages": '["en"]',
+                    "last": last.replace(tzinfo=None) if db_url.startswith("sqlite") else last,
+                },
+            )
+        store.migrate()
+        with store._engine.connect() as conn:
+            key = conn.execute(sa.text("SELECT rank_key FROM stories WHERE id = 7")).scalar_one()
+        assert key == pytest.approx(rank_key(5, last))
+    finally:
+        store.close()
