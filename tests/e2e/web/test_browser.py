@@ -112,7 +112,10 @@ def test_filters_apply_on_change_and_clear(server: Server, page: Any) -> None:
     page.goto(server.url("/"))
     page.select_option("select[name=language]", "de")  # app.js submits on change
     page.wait_for_url("**/?language=de")
-    assert page.locator("ol.stories h2.headline a").all_inner_texts() == ["Weltpolitik Bericht 0"]
+    # one story of the six German reports, headed by one of them (which one depends on the
+    # order the pipeline finished them in)
+    (story,) = page.locator("ol.stories h2.headline a").all_inner_texts()
+    assert story in {f"Weltpolitik Bericht {i}" for i in range(6)}
     page.get_by_role("link", name="Every article, newest first").click()
     page.wait_for_url("**/?language=de&view=articles")
     assert headlines(page) == [f"Weltpolitik Bericht {i}" for i in range(6)]
