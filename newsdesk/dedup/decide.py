@@ -32,7 +32,7 @@ from newsdesk.dedup.signals import AttributionHints
 from newsdesk.dedup.similarity import Similarity
 from newsdesk.dedup.wires import WireRegistry, default_registry
 from newsdesk.errors import InvalidURL
-from newsdesk.normalize import canonicalize_url, registered_domain
+from newsdesk.normalize import canonicalize_url, domain_or_none
 
 __all__ = [
     "Candidate",
@@ -168,15 +168,6 @@ def canonical_or_none(url: str | None) -> str | None:
         return None
 
 
-def _domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return registered_domain(url)
-    except InvalidURL:
-        return None
-
-
 def match(
     doc: DocView,
     other: DocView,
@@ -239,8 +230,8 @@ def match(
 def _credit(by: DocView, target: DocView, wires: WireRegistry) -> str | None:
     """How ``by`` credits ``target`` as its source, or None."""
     target_url = canonical_or_none(target.url)
-    target_domain = target.source or _domain(target.url)
-    own_domain = by.source or _domain(by.url)
+    target_domain = target.source or domain_or_none(target.url)
+    own_domain = by.source or domain_or_none(by.url)
     hints = by.hints
     if hints.wire_credit:
         wire = wires.wire_named(hints.wire_credit)
@@ -249,7 +240,7 @@ def _credit(by: DocView, target: DocView, wires: WireRegistry) -> str | None:
     for url, why in hints.pointers():
         if target_url is not None and url == target_url and url != canonical_or_none(by.url):
             return why
-        pointed = _domain(url)
+        pointed = domain_or_none(url)
         if pointed and pointed == target_domain and pointed != own_domain:
             return why
     for name in (*hints.credited_names, hints.jsonld_source_org):
@@ -280,7 +271,7 @@ def describe_source(doc: DocView, wires: WireRegistry | None = None) -> str:
     wire = registry.wire_for_domain(doc.source)
     if wire is not None:
         return wire.name
-    return doc.source or _domain(doc.url) or str(doc.id)
+    return doc.source or domain_or_none(doc.url) or str(doc.id)
 
 
 def prefer(

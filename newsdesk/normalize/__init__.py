@@ -8,6 +8,7 @@ from newsdesk.normalize.identity import content_hash, entry_keys, is_junk_guid
 from newsdesk.normalize.language import detect_language, normalize_language
 from newsdesk.normalize.urls import (
     canonicalize_url,
+    domain_or_none,
     is_tracking_param,
     registered_domain,
     same_site,
@@ -18,6 +19,7 @@ __all__ = [
     "clamp_future",
     "content_hash",
     "detect_language",
+    "domain_or_none",
     "entry_keys",
     "is_junk_guid",
     "is_tracking_param",

@@ -31,6 +31,7 @@ __all__ = [
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
     "canonicalize_url",
+    "domain_or_none",
     "is_tracking_param",
     "registered_domain",
     "same_site",
@@ -327,6 +328,16 @@ def _host_of(url_or_host: str) -> str:
     except ValueError as exc:
         raise InvalidURL(f"malformed host: {exc}") from exc
     return _canonical_host(parts)
+
+
+def domain_or_none(url: str | None) -> str | None:
+    """:func:`registered_domain` of ``url``, or None when there is no usable URL."""
+    if not url:
+        return None
+    try:
+        return registered_domain(url)
+    except InvalidURL:
+        return None
 
 
 def registered_domain(url_or_host: str) -> str:

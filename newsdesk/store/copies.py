@@ -19,8 +19,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.dedup import AttributionHints, CopyDecision, DedupOutcome, DocId, DocView
-from newsdesk.errors import InvalidURL, StoreError
-from newsdesk.normalize import registered_domain
+from newsdesk.errors import StoreError
+from newsdesk.normalize import domain_or_none
 from newsdesk.store.rows import chunks
 from newsdesk.store.schema import articles, dedup_keys
 
@@ -101,15 +101,6 @@ def add_keys(
         )
 
 
-def _domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return registered_domain(url)
-    except InvalidURL:
-        return None
-
-
 def dedup_view(conn: Connection, article_id: int) -> DocView | None:
     """The article as copy detection sees it, or None when there is none."""
     row = conn.execute(
@@ -131,7 +122,7 @@ def dedup_view(conn: Connection, article_id: int) -> DocView | None:
     return DocView(
         id=row.id,
         url=row.url,
-        source=_domain(row.url),
+        source=domain_or_none(row.url),
         text=row.text or "",
         published=row.published,
         title=row.title or "",

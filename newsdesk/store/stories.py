@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from newsdesk.errors import InvalidURL, StoreError
-from newsdesk.normalize import registered_domain
+from newsdesk.errors import StoreError
+from newsdesk.normalize import domain_or_none
 from newsdesk.store.base import (
     ClusterSnapshot,
     StoryCursor,
@@ -74,15 +74,6 @@ def _id(value: str | int) -> int:
         raise StoreError(f"not an article id: {value!r}") from exc
 
 
-def _domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return registered_domain(url)
-    except InvalidURL:
-        return None
-
-
 # --- the clusterer's input ------------------------------------------------------------------
 
 
@@ -117,7 +108,7 @@ def story_input(conn: Connection, article_id: int) -> StoryInput | None:
         text=row.text or "",
         published=row.published or row.first_seen,
         language=row.language or row.source_language,
-        source=_domain(row.url) or _domain(row.source_url),
+        source=domain_or_none(row.url) or domain_or_none(row.source_url),
         country=row.country,
         is_primary=row.primary_id == row.id,
     )
