@@ -45,6 +45,7 @@ __all__ = [
     "describe_source",
     "match",
     "prefer",
+    "time_gap",
 ]
 
 DocId = int | str
@@ -255,7 +256,8 @@ def _names_site(name: str, domain: str) -> bool:
     return len(label) >= 3 and (squashed == label or squashed == domain.replace(".", ""))
 
 
-def _ago(delta: timedelta) -> str:
+def time_gap(delta: timedelta) -> str:
+    """A time difference as the reasons phrase it: "45 min", "1.5 h", "3 h", "4 days"."""
     seconds = abs(delta.total_seconds())
     if seconds >= 2 * 86400:
         return f"{seconds / 86400:.0f} days"
@@ -301,9 +303,9 @@ def prefer(
         if winner is None:
             winner = earlier
         if earlier is winner:
-            reasons.append(f"published {_ago(a - b)} earlier")
+            reasons.append(f"published {time_gap(a - b)} earlier")
         else:
-            reasons.append(f"although published {_ago(a - b)} later")
+            reasons.append(f"although published {time_gap(a - b)} later")
     if winner is None:
         wire_a = registry.wire_for_domain(incumbent.source)
         wire_b = registry.wire_for_domain(challenger.source)

@@ -559,14 +559,7 @@ class SqlStore:
             found = self._articles(
                 conn, reading.article_select(query, limit=limit + 1, after=after)
             )
-        page = tuple(found[:limit])
-        next_cursor = None
-        if len(found) > limit:
-            last = page[-1]
-            when = last.published or last.first_seen
-            assert when is not None  # first_seen is NOT NULL
-            next_cursor = ArticleCursor(time=when, id=last.id)
-        return ArticlePage(articles=page, next=next_cursor)
+        return _page(found, limit)
 
     @_guard
     def copy_groups(self, primary_ids: Sequence[int]) -> dict[int, tuple[CopyMember, ...]]:
@@ -687,14 +680,7 @@ class SqlStore:
         )
         with self._read() as conn:
             found = self._articles(conn, query)
-        page = tuple(found[:limit])
-        next_cursor = None
-        if len(found) > limit:
-            last = page[-1]
-            when = last.published or last.first_seen
-            assert when is not None  # first_seen is NOT NULL
-            next_cursor = ArticleCursor(time=when, id=last.id)
-        return ArticlePage(articles=page, next=next_cursor)
+        return _page(found, limit)
 
     @_guard
     def article_stories(self, article_ids: Sequence[int]) -> dict[int, int]:
@@ -833,3 +819,16 @@ class SqlStore:
             articles_failed=int(n_failed),
             errors_by_kind=by_kind,
         )
+
+
+def _page(found: Sequence[Article], limit: int) -> ArticlePage:
+    """One page of ``limit`` articles from ``found`` (read with one more than ``limit``, so
+    a further article means a next page, which starts after the last one shown)."""
+    page = tuple(found[:limit])
+    next_cursor = None
+    if len(found) > limit:
+        last = page[-1]
+        when = last.published or last.first_seen
+        assert when is not None  # first_seen is NOT NULL
+        next_cursor = ArticleCursor(time=when, id=last.id)
+    return ArticlePage(articles=page, next=next_cursor)

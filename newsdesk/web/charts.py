@@ -31,17 +31,7 @@ def daily_volume_svg(points: list[VolumePoint], *, first: date, last: date) -> s
     step = plot_w / len(days)
     bar = max(1.0, step * 0.8)
     label = f"{total} articles from {first.isoformat()} to {last.isoformat()}, at most {peak} a day"
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'class="chart" role="img" aria-label="{escape(label)}">',
-        f"<title>{escape(label)}</title>",
-        f'<line x1="{_PAD_LEFT}" y1="{HEIGHT - _PAD_BOTTOM}" x2="{WIDTH - 4}" '
-        f'y2="{HEIGHT - _PAD_BOTTOM}" class="axis"/>',
-        f'<text x="{_PAD_LEFT - 4}" y="{_PAD_TOP + 10}" text-anchor="end" '
-        f'class="tick">{peak}</text>',
-        f'<text x="{_PAD_LEFT - 4}" y="{HEIGHT - _PAD_BOTTOM}" text-anchor="end" '
-        'class="tick">0</text>',
-    ]
+    parts = _frame(label, "chart", peak)
     label_every = max(1, len(days) // 6)
     for i, day in enumerate(days):
         n = counts.get(day, 0)
@@ -109,17 +99,7 @@ def coverage_timeline_svg(
         f"{len(coverage)} articles and {len(copies)} copies from "
         f"{start.strftime('%Y-%m-%d %H:%M')} UTC, per {unit}, at most {peak} in one"
     )
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'class="chart timeline" role="img" aria-label="{escape(label)}">',
-        f"<title>{escape(label)}</title>",
-        f'<line x1="{_PAD_LEFT}" y1="{HEIGHT - _PAD_BOTTOM}" x2="{WIDTH - 4}" '
-        f'y2="{HEIGHT - _PAD_BOTTOM}" class="axis"/>',
-        f'<text x="{_PAD_LEFT - 4}" y="{_PAD_TOP + 10}" text-anchor="end" '
-        f'class="tick">{peak}</text>',
-        f'<text x="{_PAD_LEFT - 4}" y="{HEIGHT - _PAD_BOTTOM}" text-anchor="end" '
-        'class="tick">0</text>',
-    ]
+    parts = _frame(label, "chart timeline", peak)
     label_every = max(1, count // 6)
     base = HEIGHT - _PAD_BOTTOM
     for i in range(count):
@@ -148,3 +128,19 @@ def coverage_timeline_svg(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _frame(label: str, css_class: str, peak: int) -> list[str]:
+    """The opening of a chart: the svg element labelled for screen readers, its title,
+    the x axis and the y axis' two ticks (0 and ``peak``)."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'class="{css_class}" role="img" aria-label="{escape(label)}">',
+        f"<title>{escape(label)}</title>",
+        f'<line x1="{_PAD_LEFT}" y1="{HEIGHT - _PAD_BOTTOM}" x2="{WIDTH - 4}" '
+        f'y2="{HEIGHT - _PAD_BOTTOM}" class="axis"/>',
+        f'<text x="{_PAD_LEFT - 4}" y="{_PAD_TOP + 10}" text-anchor="end" '
+        f'class="tick">{peak}</text>',
+        f'<text x="{_PAD_LEFT - 4}" y="{HEIGHT - _PAD_BOTTOM}" text-anchor="end" '
+        'class="tick">0</text>',
+    ]

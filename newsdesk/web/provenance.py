@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from newsdesk.dedup.decide import time_gap
 from newsdesk.model import Article, Source
 from newsdesk.store.base import CopyMember, CopyShare
 from newsdesk.web.present import host_of, outlet_link, outlet_name
@@ -126,16 +127,6 @@ def copy_flag(share: CopyShare | None) -> CopyFlag:
     )
 
 
-def _ago(delta: timedelta) -> str:
-    seconds = abs(delta.total_seconds())
-    if seconds >= 2 * 86400:
-        return f"{seconds / 86400:.0f} days"
-    if seconds >= 3600:
-        hours = seconds / 3600
-        return f"{hours:.0f} h" if hours >= 2 else f"{hours:.1f} h"
-    return f"{max(1, round(seconds / 60))} min"
-
-
 def _is_time(part: str) -> bool:
     return part.startswith(("published ", "although published "))
 
@@ -167,8 +158,8 @@ def _timing(this: datetime | None, primary: datetime | None) -> str | None:
     if this is None or primary is None or abs(this - primary) < _SAME_TIME:
         return None
     if primary < this:
-        return f"published {_ago(this - primary)} earlier"
-    return f"although published {_ago(primary - this)} later"
+        return f"published {time_gap(this - primary)} earlier"
+    return f"although published {time_gap(primary - this)} later"
 
 
 def _ref(member: CopyMember, source_of: Callable[[int], Source | None]) -> ArticleRef:
