@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newsdesk.errors import ConfigError
@@ -148,6 +148,26 @@ class Settings(BaseSettings):
     article_attempts: int = Field(
         default=3, description="Attempts to fetch a page before it is marked failed."
     )
+    revisit_hours: tuple[float, ...] = Field(
+        default=(2.0, 24.0),
+        description="Hours after an article was first seen at which its page is fetched "
+        "again to catch silent edits of its text (shown as text revisions); articles older "
+        "than the last are not revisited. Empty turns revisits off. In the environment: "
+        "NEWSDESK_REVISIT_HOURS='2,24'.",
+    )
+    recheck_spacing_minutes: float = Field(
+        default=15.0,
+        ge=0,
+        description="A changed feed entry (new date, summary, headline or URL) of an "
+        "extracted article makes its page be fetched again, at most once in this many "
+        "minutes (a feed that rewrites its entries on every poll costs no fetch per poll).",
+    )
+    rechecks_per_round: int = Field(
+        default=50,
+        ge=0,
+        description="Re-checks of extracted articles' pages done per pipeline round at most, "
+        "after the round's new articles; the longest due go first. 0 turns re-checks off.",
+    )
     raw_html_retention_days: int = Field(
         default=30,
         description="Days raw page HTML is kept (compressed) for `newsdesk reextract`; "
@@ -169,6 +189,22 @@ class Settings(BaseSettings):
         default=True,
         description="On `newsdesk run`, load the built-in catalog when no source exists.",
     )
+
+    @field_validator("revisit_hours", mode="before")
+    @classmethod
+    def _hours_list(cls, value: Any) -> Any:
+        """A list, or text as the environment gives it: "2,24", "[2, 24]" or ""."""
+        if isinstance(value, str):
+            text = value.strip().strip("[]")
+            return tuple(p.strip() for p in text.split(",") if p.strip())
+        return value
+
+    @field_validator("revisit_hours")
+    @classmethod
+    def _positive_hours(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(h <= 0 for h in value):
+            raise ValueError("revisit_hours must all be positive")
+        return tuple(sorted(set(value)))
 
     @property
     def resolved_wire_list(self) -> str:

@@ -13,6 +13,11 @@ workers later) and safe to repeat after a crash:
   primary source; a failure there is recorded as a ``dedup`` event and does not fail the
   article. Then :func:`assign_story` puts it into a story (:mod:`newsdesk.storydesk`); a
   failure there is recorded as a ``stories`` event and does not fail the article either.
+* :func:`recheck_article` — fetch an extracted article's page again (its revisit is due, or
+  its feed entry changed) and, when the text changed meaningfully
+  (:func:`newsdesk.revisions.text_change`), keep the change as a text revision and take
+  the new text. Copy detection and stories are not run again. A failed re-check is
+  recorded as a ``recheck`` event and never costs the article its status or its text.
 
 Nothing is committed half-way: the store writes each step's results in one transaction, so a
 kill -9 at any point leaves pending work that the next start picks up.
@@ -30,7 +35,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from urllib.parse import urljoin
 
@@ -54,6 +59,7 @@ from newsdesk.feeds import COMMON_FEED_PATHS, parse_feed
 from newsdesk.fetch import Fetcher, FetchResult
 from newsdesk.model import Article, ExtractedArticle, FetchOutcome, ParsedFeed, Source
 from newsdesk.normalize import canonicalize_url, entry_keys
+from newsdesk.revisions import TextChange, looks_truncated, next_revisit, text_change
 from newsdesk.scheduler import ScheduleOptions, plan_after_failure, plan_after_success
 from newsdesk.store.base import EntryWrite, Store
 from newsdesk.storydesk import StoryDesk, cluster_options
@@ -63,6 +69,7 @@ __all__ = [
     "PageWork",
     "PipelineContext",
     "PollReport",
+    "RecheckReport",
     "assign_story",
     "detect_copies",
     "discover_feed",
@@ -71,6 +78,8 @@ __all__ = [
     "make_extract_executor",
     "poll_source",
     "process_article",
+    "recheck_article",
+    "recheck_page",
     "snapshot_stories",
 ]
 
@@ -233,6 +242,16 @@ class ArticleReport:
     error_kind: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RecheckReport:
+    """How a re-check ended: ``unchanged``, ``revised`` (a text revision was stored) or
+    ``failed`` (``error_kind`` says why; the article kept its text)."""
+
+    article_id: int
+    outcome: str
+    error_kind: str | None = None
+
+
 def entries_for(parsed: ParsedFeed, *, feed_url: str) -> list[EntryWrite]:
     """Feed items with canonical URLs and identity keys; items with no usable URL are left
     out (an article is a link to the outlet's own page)."""
@@ -342,7 +361,9 @@ def _store_poll(
                 f"{len(parsed.items)} items have no usable link and were skipped",
                 source_id=source.id,
             )
-        upserted = store.upsert_entries(source.id, entries, now=now)
+        upserted = store.upsert_entries(
+            source.id, entries, now=now, recheck_spacing=_recheck_spacing(ctx.settings)
+        )
         new_ids, updated = upserted.new_ids, len(upserted.updated_ids)
         outcome = FetchOutcome(
             status=result.status,
@@ -457,18 +478,113 @@ async def process_article(ctx: PipelineContext, article: Article) -> ArticleRepo
         )
         return ArticleReport(article_id=article.id, ok=False, error_kind=exc.kind)
     keep_raw = settings.raw_html_retention_days != 0
+    now = ctx.clock()
     store.save_extraction(
         article.id,
         extracted,
-        now=ctx.clock(),
+        now=now,
         raw_html=result.body if keep_raw else None,
         canonical_url=canonical,
+        recheck_at=_next_recheck(ctx, article, now),
     )
     if settings.detect_copies:
         detect_copies(ctx, article, work, html=result.body, url=result.url)
     if settings.cluster_stories:
         assign_story(ctx, article)
     return ArticleReport(article_id=article.id, ok=True)
+
+
+def recheck_page(
+    body: bytes, *, url: str, previous: str
+) -> tuple[ExtractedArticle, TextChange | None]:
+    """Extract a re-fetched page and compare its text with the ``previous`` one (in the
+    extraction worker: both are CPU-bound and pure). Raises ExtractError like
+    :func:`~newsdesk.extract.extract_article`."""
+    extracted, _ = extract_with_tree(body, url=url)
+    return extracted, text_change(previous, extracted.text)
+
+
+async def recheck_article(ctx: PipelineContext, article: Article) -> RecheckReport:
+    """Fetch an extracted article's page again and keep a meaningful change of its text as
+    a text revision (the new text becomes the article's). Then its next re-check is set
+    from the revisit schedule. Copy detection and story assignment are not run again: the
+    article keeps its copy decision and its story.
+
+    Never marks the article failed nor loses its text: a fetch or extraction failure, or
+    a page that kept less than a fifth of the words (:func:`looks_truncated`: a consent
+    wall or an error page more likely than an edit), is recorded as a ``recheck`` event
+    and the article is tried again at its next revisit. A database failure raises
+    StoreError like :func:`process_article`."""
+    settings, store = ctx.settings, ctx.store
+    try:
+        result = await ctx.fetcher.get(
+            article.url, max_bytes=settings.max_page_bytes, check_robots=True
+        )
+        extracted, change = await asyncio.get_running_loop().run_in_executor(
+            ctx.extract_executor,
+            partial(recheck_page, result.body, url=result.url, previous=article.text),
+        )
+    except NewsdeskError as exc:
+        return _recheck_failed(ctx, article, exc.kind, str(exc), fetched=False)
+    now = ctx.clock()
+    following = _next_recheck(ctx, article, now)
+    if change is None:
+        store.record_recheck(article.id, now=now, fetched=True, recheck_at=following)
+        return RecheckReport(article.id, "unchanged")
+    if looks_truncated(change):
+        message = (
+            f"the page now gives {change.words_after} of {change.words_before} words; "
+            "taken for a broken page, not an edit"
+        )
+        return _recheck_failed(ctx, article, "truncated", message, fetched=True)
+    keep_raw = settings.raw_html_retention_days != 0
+    saved = store.save_text_revision(
+        article.id,
+        change,
+        now=now,
+        previous_text=article.text,
+        text=extracted.text,
+        recheck_at=following,
+        raw_html=result.body if keep_raw else None,
+    )
+    log.info(
+        "text revised",
+        extra={"article_id": article.id, "added": change.words_added, "saved": saved},
+    )
+    return RecheckReport(article.id, "revised" if saved else "unchanged")
+
+
+def _recheck_failed(
+    ctx: PipelineContext, article: Article, kind: str, message: str, *, fetched: bool
+) -> RecheckReport:
+    now = ctx.clock()
+    ctx.store.record_recheck(
+        article.id, now=now, fetched=fetched, recheck_at=_next_recheck(ctx, article, now)
+    )
+    ctx.store.record_event(
+        now=now,
+        kind="recheck",
+        message=f"{article.url}: re-check failed, text kept ({kind}): {message}",
+        source_id=article.source_id,
+        article_id=article.id,
+    )
+    return RecheckReport(article.id, "failed", kind)
+
+
+def _next_recheck(ctx: PipelineContext, article: Article, now: datetime) -> datetime | None:
+    """The article's next revisit after ``now`` (``revisit_hours`` after it was first
+    seen), None when they are all past or re-checks are off."""
+    settings = ctx.settings
+    if not settings.rechecks_per_round or article.first_seen is None:
+        return None
+    return next_revisit(article.first_seen, after=now, hours=settings.revisit_hours)
+
+
+def _recheck_spacing(settings: Settings) -> timedelta | None:
+    """How soon a changed feed entry's page may be fetched again (None: re-checks off)."""
+    if not settings.fetch_articles or not settings.rechecks_per_round:
+        return None
+    return timedelta(minutes=settings.recheck_spacing_minutes)
 
 
 def detect_copies(

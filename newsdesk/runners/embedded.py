@@ -1,7 +1,9 @@
 """The embedded runner: scheduler, pipeline and web server in one asyncio process.
 
 A round is: poll every due source (concurrency is bounded by the fetcher's politeness
-limits), then fetch and extract pending articles in batches, then save the story
+limits), then fetch and extract pending articles in batches, then re-check up to
+``rechecks_per_round`` extracted articles whose page is due again (in the same stream,
+after the new articles, so re-checks never hold them up), then save the story
 clusterer's state when the round changed it. ``run_forever`` repeats rounds
 every ``tick_seconds`` beside the web server until it is cancelled (Ctrl-C).
 """
@@ -12,17 +14,20 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from newsdesk.model import Article, Source
 from newsdesk.pipeline import (
     ArticleReport,
     PipelineContext,
     PollReport,
+    RecheckReport,
     poll_source,
     process_article,
+    recheck_article,
     snapshot_stories,
 )
 
@@ -40,6 +45,8 @@ class RoundSummary:
     new_articles: int = 0
     updated_articles: int = 0
     articles_extracted: int = 0
+    articles_rechecked: int = 0
+    articles_revised: int = 0
     errors: Counter[str] = field(default_factory=Counter)
 
     def add_poll(self, report: PollReport) -> None:
@@ -56,6 +63,12 @@ class RoundSummary:
         elif report.error_kind:
             self.errors[f"article:{report.error_kind}"] += 1
 
+    def add_recheck(self, report: RecheckReport) -> None:
+        self.articles_rechecked += 1
+        self.articles_revised += report.outcome == "revised"
+        if report.error_kind:
+            self.errors[f"recheck:{report.error_kind}"] += 1
+
     def as_dict(self) -> dict[str, object]:
         return {
             "feeds_polled": self.feeds_polled,
@@ -63,6 +76,8 @@ class RoundSummary:
             "new_articles": self.new_articles,
             "updated_articles": self.updated_articles,
             "articles_extracted": self.articles_extracted,
+            "articles_rechecked": self.articles_rechecked,
+            "articles_revised": self.articles_revised,
             "errors": dict(self.errors),
         }
 
@@ -74,7 +89,8 @@ async def run_round(
     progress: Progress | None = None,
 ) -> RoundSummary:
     """Poll ``sources`` (default: the due ones), then process pending articles: those of
-    ``sources`` when given, else every pending article (work left by an earlier crash too).
+    ``sources`` when given, else every pending article (work left by an earlier crash too),
+    then the re-checks due (of ``sources`` when given), ``rechecks_per_round`` at most.
 
     ``progress(stage, n)`` is called with ``("feeds-total", n)``, ``("feed", 1)``,
     ``("articles-total", n)`` and ``("article", 1)`` for a progress bar.
@@ -113,14 +129,37 @@ async def _process_pending(
     """Process the pending articles of ``source_ids`` (None: of every source) as one
     stream: up to ``article_batch`` in flight, a new one started as each ends, so fetching,
     the extraction worker and the steps in this thread overlap instead of draining
-    between batches or sources."""
+    between batches or sources. The due re-checks join the stream after every pending
+    article has been started."""
     in_flight = asyncio.Semaphore(max(1, ctx.settings.article_batch))
     tasks: set[asyncio.Task[None]] = set()
+
+    def start(step: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(step)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
     async def process(article: Article) -> None:
         try:
             summary.add_article(await process_article(ctx, article))
         except Exception as exc:  # as above: logged and counted, the round goes on
+            _record_crash(
+                ctx,
+                summary,
+                exc,
+                what=article.url,
+                source_id=article.source_id,
+                article_id=article.id,
+            )
+        finally:
+            in_flight.release()
+        if progress:
+            progress("article", 1)
+
+    async def recheck(article: Article) -> None:
+        try:
+            summary.add_recheck(await recheck_article(ctx, article))
+        except Exception as exc:  # as above
             _record_crash(
                 ctx,
                 summary,
@@ -145,9 +184,18 @@ async def _process_pending(
                     progress("articles-total", len(batch))
                 for article in batch:
                     await in_flight.acquire()
-                    task = asyncio.create_task(process(article))
-                    tasks.add(task)
-                    task.add_done_callback(tasks.discard)
+                    start(process(article))
+        budget = ctx.settings.rechecks_per_round
+        for source_id in source_ids:
+            if budget <= 0:
+                break
+            due = ctx.store.due_rechecks(now=ctx.clock(), limit=budget, source_id=source_id)
+            budget -= len(due)
+            if due and progress:
+                progress("articles-total", len(due))
+            for article in due:
+                await in_flight.acquire()
+                start(recheck(article))
         if tasks:
             await asyncio.gather(*tasks)
     except BaseException:  # cancelled (Ctrl-C): no article step is left running behind

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from newsdesk.dedup import AttributionHints, DedupOutcome, DocId, DocView, FingerprintIndex
 from newsdesk.model import Article, ExtractedArticle, FeedItem, Source
+from newsdesk.revisions import TextChange
 from newsdesk.stories import ArticleView, Assignment, StoryState
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "StoryInput",
     "StoryLink",
     "StoryRecord",
+    "TextRevision",
     "TitleRevision",
     "UpsertResult",
     "VolumePoint",
@@ -121,6 +123,21 @@ class TitleRevision:
 
     title: str
     seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TextRevision:
+    """One change of an article's text found by a re-check of its page, and when: word
+    counts before and after, words added and removed, and the sentences added and removed
+    (:class:`newsdesk.revisions.TextChange`). The text it replaced stays in the store."""
+
+    seen_at: datetime
+    words_before: int
+    words_after: int
+    words_added: int
+    words_removed: int
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +350,12 @@ class Store(Protocol):
 
     # --- articles -----------------------------------------------------------------------
     def upsert_entries(
-        self, source_id: int, entries: Sequence[EntryWrite], *, now: datetime
+        self,
+        source_id: int,
+        entries: Sequence[EntryWrite],
+        *,
+        now: datetime,
+        recheck_spacing: timedelta | None = None,
     ) -> UpsertResult:
         """Insert new feed items and update changed ones in one transaction.
 
@@ -342,6 +364,11 @@ class Store(Protocol):
         An entry is changed when the feed gives a title, summary, date or URL different
         from the stored one; values the feed leaves empty never erase stored ones. New keys
         of a matched entry are added to it. An entry without keys raises StoreError.
+
+        With ``recheck_spacing``, a changed entry of an extracted article makes its page
+        due for a re-check (``recheck_at``): now, or ``recheck_spacing`` after its last
+        fetch if that is later (a feed that rewrites its entries on every poll does not
+        cause a fetch per poll); an earlier re-check already due is kept.
         """
 
     def get_article(self, article_id: int) -> Article | None:
@@ -362,11 +389,14 @@ class Store(Protocol):
         now: datetime,
         raw_html: bytes | None,
         canonical_url: str | None,
+        recheck_at: datetime | None = None,
     ) -> None:
         """Store what extraction found and the page's raw HTML (compressed by the store).
 
         The feed's title, authors, published and modified dates win: the page's values
-        only fill those left empty. Other metadata is replaced when the page gives it."""
+        only fill those left empty. Other metadata is replaced when the page gives it.
+        The first extraction of an article records ``now`` as its last fetch
+        (``checked_at``); ``recheck_at``, when given, is when its page is re-checked."""
 
     def record_extraction_failure(
         self, article_id: int, *, now: datetime, kind: str, message: str, final: bool
@@ -377,6 +407,47 @@ class Store(Protocol):
 
     def delete_article(self, article_id: int, *, now: datetime, reason: str) -> bool:
         """Delete an article, leaving a tombstone so the feed cannot bring it back."""
+
+    # --- re-checks and text revisions (newsdesk.revisions) ------------------------------
+    def due_rechecks(
+        self, *, now: datetime, limit: int = 50, source_id: int | None = None
+    ) -> list[Article]:
+        """Extracted articles whose page is due for a re-check (``recheck_at`` at or before
+        ``now``), the longest due first (then by id), read off ``ix_articles_recheck_at``."""
+
+    def record_recheck(
+        self, article_id: int, *, now: datetime, fetched: bool, recheck_at: datetime | None
+    ) -> None:
+        """A re-check that changed no text: ``fetched`` (the page was fetched and its text
+        had not changed) records ``now`` as the last fetch; a failed one records nothing
+        but the next re-check. Either way the next one is ``recheck_at`` (None: none).
+        The article's status and text are never touched."""
+
+    def save_text_revision(
+        self,
+        article_id: int,
+        change: TextChange,
+        *,
+        now: datetime,
+        previous_text: str,
+        text: str,
+        recheck_at: datetime | None,
+        raw_html: bytes | None = None,
+    ) -> bool:
+        """A re-check found ``change`` from ``previous_text`` to ``text``: keep the revision
+        (with ``previous_text``), make ``text`` the article's text, record ``now`` as the
+        last fetch, the next re-check, and the page's raw HTML when given, in one
+        transaction. Returns False, writing nothing but the next re-check, when the
+        article is gone, no longer extracted or its text is no longer ``previous_text``."""
+
+    def text_history(self, article_id: int) -> list[TextRevision]:
+        """Every revision of an article's text, oldest first."""
+
+    def text_histories(self, article_ids: Sequence[int]) -> dict[int, list[TextRevision]]:
+        """:meth:`text_history` of several articles (every given id is a key)."""
+
+    def text_revised(self, article_ids: Sequence[int]) -> set[int]:
+        """Those of ``article_ids`` whose text has at least one revision (one query)."""
 
     def iter_raw_pages(self, *, source_id: int | None = None) -> Iterator[tuple[int, str, bytes]]:
         """(article_id, url, raw_html) of every article whose raw HTML is kept."""

@@ -25,6 +25,7 @@ __all__ = [
     "STORY_STATUSES",
     "CleanText",
     "UtcDateTime",
+    "article_revisions",
     "article_titles",
     "articles",
     "cluster_snapshots",
@@ -162,6 +163,11 @@ articles = sa.Table(
     sa.Column("story_score", sa.Float),
     sa.Column("story_seq", sa.BigInteger),
     sa.Column("story_assigned_at", UtcDateTime),
+    # Text revisions (revision 0007): when the page was last fetched (first extraction or
+    # re-check), and when it is due to be fetched again (the revisit schedule, or a change
+    # of its feed entry); NULL: no re-check is due.
+    sa.Column("checked_at", UtcDateTime),
+    sa.Column("recheck_at", UtcDateTime),
     sa.CheckConstraint("status IN ('pending', 'ok', 'failed')", name="ck_articles_status"),
     sa.Index("ix_articles_source_id", "source_id"),
     sa.Index("ix_articles_canonical_url", "canonical_url"),
@@ -169,6 +175,7 @@ articles = sa.Table(
     sa.Index("ix_articles_content_hash", "content_hash"),
     sa.Index("ix_articles_primary_id", "primary_id"),
     sa.Index("ix_articles_story_seq", "story_seq", unique=True),
+    sa.Index("ix_articles_recheck_at", "recheck_at"),
 )
 
 # list_articles: newest first by published, else first seen.
@@ -243,6 +250,30 @@ article_titles = sa.Table(
     sa.Column("title", CleanText, nullable=False),
     sa.Column("seen_at", UtcDateTime, nullable=False),
     sa.Index("ix_article_titles_article_id", "article_id", "id"),
+)
+
+# Text revisions (revision 0007): one row per meaningful change of an extracted article's
+# text found by a re-check (newsdesk.revisions.TextChange). ``previous_text`` is the text
+# it replaced: kept for the record, never shown (pages and the API show capped passages).
+article_revisions = sa.Table(
+    "article_revisions",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("seen_at", UtcDateTime, nullable=False),
+    sa.Column("words_before", sa.Integer, nullable=False),
+    sa.Column("words_after", sa.Integer, nullable=False),
+    sa.Column("words_added", sa.Integer, nullable=False),
+    sa.Column("words_removed", sa.Integer, nullable=False),
+    sa.Column("added", sa.JSON, nullable=False),
+    sa.Column("removed", sa.JSON, nullable=False),
+    sa.Column("previous_text", CleanText, nullable=False),
+    sa.Index("ix_article_revisions_article_id", "article_id", "id"),
 )
 
 raw_pages = sa.Table(

@@ -27,7 +27,8 @@ from sqlalchemy.engine import Connection
 from newsdesk.dedup import AttributionHints, DedupOutcome, DocView
 from newsdesk.errors import StoreError
 from newsdesk.model import Article, ExtractedArticle, Source
-from newsdesk.store import copies, reading, upsert
+from newsdesk.revisions import TextChange
+from newsdesk.store import copies, reading, rechecks, upsert
 from newsdesk.store import stories as story_rows
 from newsdesk.store.base import (
     Activity,
@@ -43,6 +44,7 @@ from newsdesk.store.base import (
     StoryCursor,
     StoryInput,
     StoryRecord,
+    TextRevision,
     TitleRevision,
     UpsertResult,
     VolumePoint,
@@ -51,7 +53,6 @@ from newsdesk.store.engine import WRITE, make_engine, parse_url
 from newsdesk.store.rows import (
     article_from_row,
     chunks,
-    compress_page,
     decompress_page,
     source_from_row,
 )
@@ -334,7 +335,12 @@ class SqlStore:
     # --- articles -----------------------------------------------------------------------
     @_guard
     def upsert_entries(
-        self, source_id: int, entries: Sequence[EntryWrite], *, now: datetime
+        self,
+        source_id: int,
+        entries: Sequence[EntryWrite],
+        *,
+        now: datetime,
+        recheck_spacing: timedelta | None = None,
     ) -> UpsertResult:
         with self._write() as conn:
             # Serialises upserts of one source (PostgreSQL; SQLite's BEGIN IMMEDIATE already
@@ -344,7 +350,9 @@ class SqlStore:
             ).one_or_none()
             if locked is None:
                 return UpsertResult()
-            return upsert.upsert_entries(conn, source_id, entries, now=now)
+            return upsert.upsert_entries(
+                conn, source_id, entries, now=now, recheck_spacing=recheck_spacing
+            )
 
     @staticmethod
     def _articles(conn: Connection, query: sa.Select[Any]) -> list[Article]:
@@ -387,10 +395,12 @@ class SqlStore:
         now: datetime,
         raw_html: bytes | None,
         canonical_url: str | None,
+        recheck_at: datetime | None = None,
     ) -> None:
         with self._write() as conn:
             row = conn.execute(
                 sa.select(
+                    articles.c.status,
                     articles.c.title,
                     articles.c.authors,
                     articles.c.published,
@@ -421,22 +431,13 @@ class SqlStore:
                     values[name] = getattr(extracted, name)
             if canonical_url:
                 values["canonical_url"] = canonical_url
+            if row.status != "ok":  # the first extraction fetched the page (reextract did not)
+                values["checked_at"] = now
+            if recheck_at is not None:
+                values["recheck_at"] = recheck_at
             conn.execute(sa.update(articles).where(articles.c.id == article_id).values(**values))
             if raw_html is not None:
-                encoding, body = compress_page(raw_html)
-                stmt = self._insert(raw_pages).values(
-                    article_id=article_id, fetched_at=now, encoding=encoding, body=body
-                )
-                conn.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=[raw_pages.c.article_id],
-                        set_={
-                            "fetched_at": stmt.excluded.fetched_at,
-                            "encoding": stmt.excluded.encoding,
-                            "body": stmt.excluded.body,
-                        },
-                    )
-                )
+                rechecks.save_raw_page(conn, self._insert, article_id, raw_html, now=now)
 
     @_guard
     def record_extraction_failure(
@@ -487,6 +488,66 @@ class SqlStore:
             if story_id is not None:
                 story_rows.recount(conn, self._insert, [story_id], now=now)
         return True
+
+    # --- re-checks and text revisions ----------------------------------------------------
+    @_guard
+    def due_rechecks(
+        self, *, now: datetime, limit: int = 50, source_id: int | None = None
+    ) -> list[Article]:
+        query = rechecks.due_rechecks_select(now=now, limit=limit, source_id=source_id)
+        with self._read() as conn:
+            return self._articles(conn, query)
+
+    @_guard
+    def record_recheck(
+        self, article_id: int, *, now: datetime, fetched: bool, recheck_at: datetime | None
+    ) -> None:
+        with self._write() as conn:
+            rechecks.record_recheck(
+                conn, article_id, now=now, fetched=fetched, recheck_at=recheck_at
+            )
+
+    @_guard
+    def save_text_revision(
+        self,
+        article_id: int,
+        change: TextChange,
+        *,
+        now: datetime,
+        previous_text: str,
+        text: str,
+        recheck_at: datetime | None,
+        raw_html: bytes | None = None,
+    ) -> bool:
+        with self._write() as conn:
+            return rechecks.save_text_revision(
+                conn,
+                self._insert,
+                article_id,
+                change,
+                now=now,
+                previous_text=previous_text,
+                text=text,
+                recheck_at=recheck_at,
+                raw_html=raw_html,
+            )
+
+    @_guard
+    def text_history(self, article_id: int) -> list[TextRevision]:
+        with self._read() as conn:
+            return rechecks.text_histories(conn, [article_id])[article_id]
+
+    @_guard
+    def text_histories(self, article_ids: Sequence[int]) -> dict[int, list[TextRevision]]:
+        with self._read() as conn:
+            return rechecks.text_histories(conn, article_ids)
+
+    @_guard
+    def text_revised(self, article_ids: Sequence[int]) -> set[int]:
+        if not article_ids:
+            return set()
+        with self._read() as conn:
+            return rechecks.text_revised(conn, article_ids)
 
     def iter_raw_pages(self, *, source_id: int | None = None) -> Iterator[tuple[int, str, bytes]]:
         """Pages in article order, read in small batches (one short transaction each), so

@@ -8,13 +8,16 @@ Identity: an entry is the article of the first of its keys already known for the
 feed that changes an item's GUID but keeps its URL keeps the article. An entry any of whose
 keys is tombstoned is skipped. Keys assigned earlier in the same batch count, so an entry
 listed twice makes one article.
+
+A changed entry of an extracted article may say the page changed too (a correction, a new
+modified date): with ``recheck_spacing`` its page is made due for a re-check.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,12 +43,21 @@ class FeedView:
     modified: datetime | None
     url: str
     guid: str | None
+    status: str = "pending"
+    checked_at: datetime | None = None
+    recheck_at: datetime | None = None
 
 
 def upsert_entries(
-    conn: Connection, source_id: int, entries: Sequence[EntryWrite], *, now: datetime
+    conn: Connection,
+    source_id: int,
+    entries: Sequence[EntryWrite],
+    *,
+    now: datetime,
+    recheck_spacing: timedelta | None = None,
 ) -> UpsertResult:
-    """Insert new entries and update changed ones of ``source_id`` on ``conn``.
+    """Insert new entries and update changed ones of ``source_id`` on ``conn``;
+    ``recheck_spacing`` as :meth:`newsdesk.store.base.Store.upsert_entries` says.
 
     Raises :class:`StoreError` (before writing anything) if an entry has no keys.
     """
@@ -71,7 +83,9 @@ def upsert_entries(
             article_id = insert_article(conn, source_id, entry, now)
             views[article_id] = _view_of(entry)
             new_ids[article_id] = None
-        elif apply_changes(conn, article_id, views[article_id], entry, now):
+        elif apply_changes(
+            conn, article_id, views[article_id], entry, now, recheck_spacing=recheck_spacing
+        ):
             if article_id not in new_ids:
                 updated_ids[article_id] = None
         else:
@@ -123,13 +137,20 @@ def insert_article(conn: Connection, source_id: int, entry: EntryWrite, now: dat
 
 
 def apply_changes(
-    conn: Connection, article_id: int, view: FeedView, entry: EntryWrite, now: datetime
+    conn: Connection,
+    article_id: int,
+    view: FeedView,
+    entry: EntryWrite,
+    now: datetime,
+    *,
+    recheck_spacing: timedelta | None = None,
 ) -> bool:
     """Write what the feed changed (updating ``view``); True if the content changed.
 
     Only values the feed actually gives count: an empty title or a missing date in the feed
     never erases what is stored (extraction may have filled it in). A new GUID is written
-    but is not a content change.
+    but is not a content change. A content change of an extracted article schedules a
+    re-check of its page when ``recheck_spacing`` is given (:func:`_recheck_at`).
     """
     item = entry.item
     url = item.url or entry.canonical_url
@@ -148,6 +169,10 @@ def apply_changes(
     changed = bool(values)
     if changed:
         values["updated_at"] = now
+        if recheck_spacing is not None and view.status == "ok":
+            due = _recheck_at(view, now, recheck_spacing)
+            if due != view.recheck_at:
+                values["recheck_at"] = view.recheck_at = due
     if item.guid and item.guid != view.guid:
         values["guid"] = view.guid = item.guid
     if values:
@@ -159,6 +184,13 @@ def apply_changes(
             )
         )
     return changed
+
+
+def _recheck_at(view: FeedView, now: datetime, spacing: timedelta) -> datetime:
+    """When the page of a changed entry is fetched again: now, or ``spacing`` after its
+    last fetch if that is later; a re-check due sooner stays."""
+    due = now if view.checked_at is None else max(now, view.checked_at + spacing)
+    return due if view.recheck_at is None else min(due, view.recheck_at)
 
 
 def _tombstoned_keys(conn: Connection, source_id: int, keys: list[str]) -> set[str]:
@@ -196,10 +228,23 @@ def _feed_views(conn: Connection, ids: set[int]) -> dict[int, FeedView]:
         articles.c.modified,
         articles.c.url,
         articles.c.guid,
+        articles.c.status,
+        articles.c.checked_at,
+        articles.c.recheck_at,
     )
     for part in chunks(sorted(ids), _IN_CHUNK):
         for r in conn.execute(sa.select(*cols).where(articles.c.id.in_(part))):
-            views[r.id] = FeedView(r.title, r.summary, r.published, r.modified, r.url, r.guid)
+            views[r.id] = FeedView(
+                r.title,
+                r.summary,
+                r.published,
+                r.modified,
+                r.url,
+                r.guid,
+                status=r.status,
+                checked_at=r.checked_at,
+                recheck_at=r.recheck_at,
+            )
     return views
 
 

@@ -25,7 +25,7 @@ PG_PORT = int(os.environ.get("NEWSDESK_TEST_PGPORT", "5432"))
 PG_ADMIN_DSN = f"host={PG_HOST} port={PG_PORT} user=postgres dbname=postgres connect_timeout=3"
 TABLES = (
     "sources, articles, entry_keys, article_titles, raw_pages, tombstones, events, dedup_keys,"
-    " stories, story_links, cluster_snapshots"
+    " stories, story_links, cluster_snapshots, article_revisions"
 )
 
 
