@@ -178,10 +178,15 @@ def _link(tree: HtmlElement, rel: str) -> str | None:
 def _credit_links(tree: HtmlElement, base: str | None) -> list[str]:
     """Links whose paragraph says they are the source ("originally appeared on", "Source:")."""
     urls: list[str] = []
+    credits: dict[HtmlElement, bool] = {}  # a parent's verdict, read once for all its links
     for anchor in tree.iter("a"):
         parent = anchor.getparent()
-        context = " ".join((parent if parent is not None else anchor).text_content().split())
-        if len(context) > 400 or not _CREDIT_TEXT.search(context):
+        scope = parent if parent is not None else anchor
+        credit = credits.get(scope)
+        if credit is None:
+            context = " ".join(scope.text_content().split())
+            credit = credits[scope] = len(context) <= 400 and bool(_CREDIT_TEXT.search(context))
+        if not credit:
             continue
         url = _canonical(anchor.get("href"), base)
         if url and url not in urls:

@@ -14,13 +14,13 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.dedup import AttributionHints, CopyDecision, DedupOutcome, DocId, DocView
 from newsdesk.errors import StoreError
 from newsdesk.normalize import domain_or_none
+from newsdesk.store.prebuilt import insert_ignore
 from newsdesk.store.rows import chunks
 from newsdesk.store.schema import articles, dedup_keys
 
@@ -40,7 +40,29 @@ __all__ = [
 MAX_POSTINGS = 1000
 _BATCH = 500  # keys per IN (...)
 
-Insert = Callable[[sa.Table], postgresql.Insert | sqlite.Insert]
+# Built once (see newsdesk.store.prebuilt): each runs once or more per extracted article.
+_KEYS: sa.BindParameter[list[int]] = sa.bindparam("keys", expanding=True)
+_CANDIDATES = sa.select(dedup_keys.c.article_id).where(dedup_keys.c.band_key.in_(_KEYS))
+_POSTING_COUNTS = (
+    sa.select(dedup_keys.c.band_key, sa.func.count())
+    .where(dedup_keys.c.band_key.in_(_KEYS))
+    .group_by(dedup_keys.c.band_key)
+)
+_EXISTS = sa.select(articles.c.id).where(articles.c.id == sa.bindparam("aid"))
+_LOCK = _EXISTS.with_for_update()
+#: SET takes the columns named by the parameters given with it (all but ``aid``).
+_UPDATE = sa.update(articles).where(articles.c.id == sa.bindparam("aid"))
+_VIEW = sa.select(
+    articles.c.id,
+    articles.c.url,
+    articles.c.text,
+    articles.c.published,
+    articles.c.title,
+    articles.c.guid,
+    articles.c.attribution,
+    articles.c.copy_of,
+    articles.c.primary_id,
+).where(articles.c.id == sa.bindparam("aid"))
 
 
 def _id(value: DocId) -> int:
@@ -57,65 +79,38 @@ def candidates(conn: Connection, keys: Iterable[int]) -> set[int]:
     """Every article id indexed under any of ``keys`` (primary-key lookups only)."""
     found: set[int] = set()
     for part in chunks(sorted(set(keys)), _BATCH):
-        found.update(
-            conn.execute(
-                sa.select(dedup_keys.c.article_id).where(dedup_keys.c.band_key.in_(part))
-            ).scalars()
-        )
+        found.update(conn.execute(_CANDIDATES, {"keys": part}).scalars())
     return found
 
 
 def add_keys(
     conn: Connection,
-    insert: Insert,
     article_id: int,
     keys: Iterable[int],
     *,
     max_postings: int = MAX_POSTINGS,
+    known_to_exist: bool = False,
 ) -> None:
     """Index ``article_id`` under ``keys``; keys already holding ``max_postings`` ids are
-    skipped, and so is an article that no longer exists. Idempotent."""
+    skipped, and so is an article that no longer exists (``known_to_exist``: the caller
+    has just read and locked its row, so it is not looked up again). Idempotent."""
     wanted = sorted(set(keys))
     if not wanted:
         return
-    exists = conn.execute(
-        sa.select(articles.c.id).where(articles.c.id == article_id)
-    ).scalar_one_or_none()
-    if exists is None:
+    if not known_to_exist and conn.execute(_EXISTS, {"aid": article_id}).first() is None:
         return
     full: set[int] = set()
     for part in chunks(wanted, _BATCH):
-        counts = conn.execute(
-            sa.select(dedup_keys.c.band_key, sa.func.count())
-            .where(dedup_keys.c.band_key.in_(part))
-            .group_by(dedup_keys.c.band_key)
-        )
+        counts = conn.execute(_POSTING_COUNTS, {"keys": part})
         full.update(key for key, n in counts if n >= max_postings)
     rows = [{"band_key": k, "article_id": article_id} for k in wanted if k not in full]
     if rows:
-        conn.execute(
-            insert(dedup_keys).on_conflict_do_nothing(
-                index_elements=[dedup_keys.c.band_key, dedup_keys.c.article_id]
-            ),
-            rows,
-        )
+        conn.execute(insert_ignore(conn, dedup_keys, ("band_key", "article_id")), rows)
 
 
 def dedup_view(conn: Connection, article_id: int) -> DocView | None:
     """The article as copy detection sees it, or None when there is none."""
-    row = conn.execute(
-        sa.select(
-            articles.c.id,
-            articles.c.url,
-            articles.c.text,
-            articles.c.published,
-            articles.c.title,
-            articles.c.guid,
-            articles.c.attribution,
-            articles.c.copy_of,
-            articles.c.primary_id,
-        ).where(articles.c.id == article_id)
-    ).one_or_none()
+    row = conn.execute(_VIEW, {"aid": article_id}).one_or_none()
     if row is None:
         return None
     hints = AttributionHints.from_dict(row.attribution) if row.attribution else AttributionHints()
@@ -146,7 +141,6 @@ def _decision_values(decision: CopyDecision) -> dict[str, Any]:
 
 def save_copy_decision(
     conn: Connection,
-    insert: Insert,
     outcome: DedupOutcome,
     *,
     hints: AttributionHints | None = None,
@@ -156,26 +150,19 @@ def save_copy_decision(
     attribution hints and its index keys. Returns False (and writes nothing) when the
     article is gone."""
     article_id = _id(outcome.decision.doc_id)
-    exists = conn.execute(
-        sa.select(articles.c.id).where(articles.c.id == article_id).with_for_update()
-    ).scalar_one_or_none()
-    if exists is None:
+    if conn.execute(_LOCK, {"aid": article_id}).first() is None:
         return False
     for old, new in outcome.repoints:
         conn.execute(
             sa.update(articles).where(articles.c.primary_id == _id(old)).values(primary_id=_id(new))
         )
     for revised in outcome.revised:
-        conn.execute(
-            sa.update(articles)
-            .where(articles.c.id == _id(revised.doc_id))
-            .values(**_decision_values(revised))
-        )
+        conn.execute(_UPDATE, {"aid": _id(revised.doc_id), **_decision_values(revised)})
     values = _decision_values(outcome.decision)
     if hints is not None:
         values["attribution"] = hints.as_dict()
-    conn.execute(sa.update(articles).where(articles.c.id == article_id).values(**values))
-    add_keys(conn, insert, article_id, outcome.keys)
+    conn.execute(_UPDATE, {"aid": article_id, **values})
+    add_keys(conn, article_id, outcome.keys, known_to_exist=True)
     return True
 
 
@@ -188,24 +175,22 @@ class SqlFingerprintIndex:
     so an article is never indexed without its decision).
     """
 
-    __slots__ = ("_insert", "_transaction", "write_through")
+    __slots__ = ("_transaction", "write_through")
 
     def __init__(
         self,
         transaction: Callable[[bool], AbstractContextManager[Connection]],
-        insert: Insert,
         *,
         write_through: bool = True,
     ) -> None:
         self._transaction = transaction
-        self._insert = insert
         self.write_through = write_through
 
     def add(self, doc_id: DocId, band_keys: Iterable[int]) -> None:
         if not self.write_through:
             return
         with self._transaction(True) as conn:
-            add_keys(conn, self._insert, _id(doc_id), band_keys)
+            add_keys(conn, _id(doc_id), band_keys)
 
     def candidates(self, band_keys: Iterable[int]) -> set[DocId]:
         found: set[DocId] = set()

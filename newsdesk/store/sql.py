@@ -242,7 +242,7 @@ class SqlStore:
             copies.detach(conn, [r.id for r in gone], stays=articles.c.source_id != source_id)
             result = conn.execute(sa.delete(sources).where(sources.c.id == source_id))
             story_ids = {r.story_id for r in gone if r.story_id is not None}
-            story_rows.recount(conn, self._insert, story_ids, now=datetime.now(UTC))
+            story_rows.recount(conn, story_ids, now=datetime.now(UTC))
         return result.rowcount > 0
 
     @_guard
@@ -486,7 +486,7 @@ class SqlStore:
             copies.detach(conn, [article_id], stays=articles.c.id != article_id)
             conn.execute(sa.delete(articles).where(articles.c.id == article_id))
             if story_id is not None:
-                story_rows.recount(conn, self._insert, [story_id], now=now)
+                story_rows.recount(conn, [story_id], now=now)
         return True
 
     # --- re-checks and text revisions ----------------------------------------------------
@@ -594,9 +594,7 @@ class SqlStore:
 
     # --- copy detection -----------------------------------------------------------------
     def fingerprint_index(self, *, write_through: bool = True) -> copies.SqlFingerprintIndex:
-        return copies.SqlFingerprintIndex(
-            self._transaction, self._insert, write_through=write_through
-        )
+        return copies.SqlFingerprintIndex(self._transaction, write_through=write_through)
 
     @_guard
     def dedup_view(self, article_id: int) -> DocView | None:
@@ -608,7 +606,7 @@ class SqlStore:
         self, outcome: DedupOutcome, *, hints: AttributionHints | None = None
     ) -> bool:
         with self._write() as conn:
-            return copies.save_copy_decision(conn, self._insert, outcome, hints=hints)
+            return copies.save_copy_decision(conn, outcome, hints=hints)
 
     # --- reading (web and API) -----------------------------------------------------------
     @_guard
@@ -671,7 +669,7 @@ class SqlStore:
                 # Assignment numbers are max + 1: writers take turns (SQLite's BEGIN
                 # IMMEDIATE already makes them).
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_STORIES_LOCK)))
-            return story_rows.save_assignment(conn, self._insert, assignment, states, now=now)
+            return story_rows.save_assignment(conn, assignment, states, now=now)
 
     @_guard
     def story_assignments_after(self, seq: int, *, limit: int = 1000) -> list[tuple[int, int]]:
@@ -709,14 +707,14 @@ class SqlStore:
     @_guard
     def save_cluster_state(self, data: dict[str, Any], *, seq: int, now: datetime) -> None:
         with self._write() as conn:
-            story_rows.save_state(conn, self._insert, data, seq=seq, now=now)
+            story_rows.save_state(conn, data, seq=seq, now=now)
 
     @_guard
     def reset_stories(self, *, now: datetime, since: datetime | None = None) -> int:
         with self._write() as conn:
             if self._postgres:
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_STORIES_LOCK)))
-            return story_rows.reset(conn, self._insert, since=since, now=now)
+            return story_rows.reset(conn, since=since, now=now)
 
     @_guard
     def mark_dormant_stories(self, *, before: datetime) -> int:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from newsdesk.errors import StoreError
@@ -29,6 +28,7 @@ from newsdesk.store.base import (
     StoryLink,
     StoryRecord,
 )
+from newsdesk.store.prebuilt import upsert
 from newsdesk.store.rows import RAW_ENCODING, chunks, compress_page, decompress_page
 from newsdesk.store.schema import articles, cluster_snapshots, sources, stories, story_links
 from newsdesk.stories import ArticleView, Assignment, StoryState
@@ -60,8 +60,77 @@ _DEFAULT_WINDOW = timedelta(hours=48)
 HALF_LIFE_HOURS = 12.0
 _EPSILON = 1e-9
 
-Insert = Callable[[sa.Table], postgresql.Insert | sqlite.Insert]
 sort_time = sa.func.coalesce(articles.c.published, articles.c.first_seen)
+
+# Built once (see newsdesk.store.prebuilt): each runs once or more per assigned article.
+_AID: sa.BindParameter[int] = sa.bindparam("aid")
+_SID: sa.BindParameter[int] = sa.bindparam("sid")
+_original = articles.alias("original")
+_INPUT = (
+    sa.select(
+        articles.c.id,
+        articles.c.url,
+        articles.c.title,
+        articles.c.text,
+        articles.c.published,
+        articles.c.first_seen,
+        articles.c.language,
+        articles.c.copy_of,
+        articles.c.primary_id,
+        articles.c.story_id,
+        sources.c.url.label("source_url"),
+        sources.c.country,
+        sources.c.language.label("source_language"),
+        _original.c.story_id.label("original_story_id"),
+    )
+    .join(sources, sources.c.id == articles.c.source_id)
+    .outerjoin(_original, _original.c.id == articles.c.copy_of)
+    .where(articles.c.id == _AID)
+)
+_LOCK = (
+    sa.select(articles.c.story_id, articles.c.story_seq)
+    .where(articles.c.id == _AID)
+    .with_for_update()
+)
+_LAST_SEQ = sa.select(sa.func.max(articles.c.story_seq))
+#: SET takes the columns named by the parameters given with it (all but ``aid``).
+_UPDATE_ARTICLE = sa.update(articles).where(articles.c.id == _AID)
+_MEMBERS = (
+    sa.select(
+        articles.c.id,
+        articles.c.title,
+        articles.c.source_id,
+        articles.c.copy_of,
+        sa.func.coalesce(articles.c.language, sources.c.language).label("language"),
+        sources.c.country,
+        sort_time.label("at"),
+    )
+    .join(sources, sources.c.id == articles.c.source_id)
+    .where(articles.c.story_id == _SID)
+    .order_by(sort_time, articles.c.id)
+)
+_STORY = sa.select(stories).where(stories.c.id == _SID)
+_STORY_COLUMNS = (
+    "language",
+    "headline",
+    "headline_article_id",
+    "first_seen",
+    "last_update",
+    "size",
+    "copies",
+    "outlets",
+    "countries",
+    "languages",
+    "outlet_count",
+    "country_count",
+    "status",
+    "merged_into",
+    "updated_at",
+    "rank_key",
+)
+_LINK_COLUMNS = ("language", "confidence", "updated_at")
+_DROP_LINKS_FROM = sa.delete(story_links).where(story_links.c.story_id == _SID)
+_DROP_LINKS_TO = sa.delete(story_links).where(story_links.c.other_id == _SID)
 
 
 def _id(value: str | int) -> int:
@@ -78,28 +147,7 @@ def _id(value: str | int) -> int:
 
 
 def story_input(conn: Connection, article_id: int) -> StoryInput | None:
-    original = articles.alias("original")
-    row = conn.execute(
-        sa.select(
-            articles.c.id,
-            articles.c.url,
-            articles.c.title,
-            articles.c.text,
-            articles.c.published,
-            articles.c.first_seen,
-            articles.c.language,
-            articles.c.copy_of,
-            articles.c.primary_id,
-            articles.c.story_id,
-            sources.c.url.label("source_url"),
-            sources.c.country,
-            sources.c.language.label("source_language"),
-            original.c.story_id.label("original_story_id"),
-        )
-        .join(sources, sources.c.id == articles.c.source_id)
-        .outerjoin(original, original.c.id == articles.c.copy_of)
-        .where(articles.c.id == article_id)
-    ).one_or_none()
+    row = conn.execute(_INPUT, {"aid": article_id}).one_or_none()
     if row is None:
         return None
     view = ArticleView(
@@ -124,7 +172,7 @@ def story_input(conn: Connection, article_id: int) -> StoryInput | None:
 
 
 def last_seq(conn: Connection) -> int:
-    last = conn.execute(sa.select(sa.func.max(articles.c.story_seq))).scalar_one_or_none()
+    last = conn.execute(_LAST_SEQ).scalar_one_or_none()
     return int(last or 0)
 
 
@@ -134,7 +182,6 @@ def _next_seq(conn: Connection) -> int:
 
 def save_assignment(
     conn: Connection,
-    insert: Insert,
     assignment: Assignment,
     states: Sequence[StoryState],
     *,
@@ -144,11 +191,7 @@ def save_assignment(
     :meth:`newsdesk.store.base.Store.save_story_assignment`)."""
     article_id = _id(assignment.article_id)
     story_id = _id(assignment.story_id)
-    row = conn.execute(
-        sa.select(articles.c.story_id, articles.c.story_seq)
-        .where(articles.c.id == article_id)
-        .with_for_update()
-    ).one_or_none()
+    row = conn.execute(_LOCK, {"aid": article_id}).one_or_none()
     if row is None:
         return None
     touched = {story_id}
@@ -159,21 +202,21 @@ def save_assignment(
         _merge(conn, story_id, merged, now=now)
     seq = row.story_seq if row.story_seq is not None else _next_seq(conn)
     conn.execute(
-        sa.update(articles)
-        .where(articles.c.id == article_id)
-        .values(
-            story_id=story_id,
-            story_score=float(assignment.score),
-            story_seq=seq,
-            story_assigned_at=now,
-        )
+        _UPDATE_ARTICLE,
+        {
+            "aid": article_id,
+            "story_id": story_id,
+            "story_score": float(assignment.score),
+            "story_seq": seq,
+            "story_assigned_at": now,
+        },
     )
     by_id = {_id(state.id): state for state in states}
     touched.update(by_id)
     for sid in sorted(touched):
-        _refresh(conn, insert, sid, by_id.get(sid), now=now, fallback_headline=article_id)
+        _refresh(conn, sid, by_id.get(sid), now=now, fallback_headline=article_id)
     for sid, state in by_id.items():
-        _write_links(conn, insert, sid, state, now=now)
+        _write_links(conn, sid, state, now=now)
     return int(seq)
 
 
@@ -201,7 +244,6 @@ def _merge(conn: Connection, survivor: int, merged: list[int], *, now: datetime)
 
 def _refresh(
     conn: Connection,
-    insert: Insert,
     story_id: int,
     state: StoryState | None,
     *,
@@ -209,31 +251,13 @@ def _refresh(
     fallback_headline: int | None = None,
 ) -> None:
     """Recount one story from its articles and write its row (deleted when empty)."""
-    members = list(
-        conn.execute(
-            sa.select(
-                articles.c.id,
-                articles.c.title,
-                articles.c.source_id,
-                articles.c.copy_of,
-                sa.func.coalesce(articles.c.language, sources.c.language).label("language"),
-                sources.c.country,
-                sort_time.label("at"),
-            )
-            .join(sources, sources.c.id == articles.c.source_id)
-            .where(articles.c.story_id == story_id)
-            .order_by(sort_time, articles.c.id)
-        )
-    )
-    existing = conn.execute(sa.select(stories).where(stories.c.id == story_id)).one_or_none()
+    members = list(conn.execute(_MEMBERS, {"sid": story_id}))
+    existing = conn.execute(_STORY, {"sid": story_id}).one_or_none()
     if not members:
         if existing is not None and existing.status != "merged":
             conn.execute(sa.delete(stories).where(stories.c.id == story_id))
-            conn.execute(
-                sa.delete(story_links).where(
-                    sa.or_(story_links.c.story_id == story_id, story_links.c.other_id == story_id)
-                )
-            )
+            conn.execute(_DROP_LINKS_FROM, {"sid": story_id})
+            conn.execute(_DROP_LINKS_TO, {"sid": story_id})
         return
     originals = [m for m in members if m.copy_of is None] or members
     outlets = sorted({m.source_id for m in originals})
@@ -276,35 +300,41 @@ def _refresh(
         "updated_at": now,
     }
     values["rank_key"] = rank_key(len(outlets) + len(countries), values["last_update"])
-    stmt = insert(stories).values(id=story_id, **values)
-    conn.execute(stmt.on_conflict_do_update(index_elements=[stories.c.id], set_=values))
+    conn.execute(upsert(conn, stories, ("id",), _STORY_COLUMNS), {"id": story_id, **values})
 
 
-def _write_links(
-    conn: Connection, insert: Insert, story_id: int, state: StoryState, *, now: datetime
-) -> None:
+def _write_links(conn: Connection, story_id: int, state: StoryState, *, now: datetime) -> None:
     """The story's links as its state has them, both ways; links it no longer has go."""
     wanted = {_id(link.story_id): link for link in state.links}
     wanted.pop(story_id, None)
     keep = list(wanted)
-    for mine, theirs in (
-        (story_links.c.story_id, story_links.c.other_id),
-        (story_links.c.other_id, story_links.c.story_id),
-    ):
-        stale = sa.delete(story_links).where(mine == story_id)
-        conn.execute(stale.where(theirs.not_in(keep)) if keep else stale)
+    if keep:
+        for mine, theirs in (
+            (story_links.c.story_id, story_links.c.other_id),
+            (story_links.c.other_id, story_links.c.story_id),
+        ):
+            conn.execute(sa.delete(story_links).where(mine == story_id, theirs.not_in(keep)))
+    else:  # the common case, a story with no links: statements built once
+        conn.execute(_DROP_LINKS_FROM, {"sid": story_id})
+        conn.execute(_DROP_LINKS_TO, {"sid": story_id})
     rows = []
     for other, link in wanted.items():
         confidence = float(link.confidence)
         rows.append((story_id, other, link.language, confidence))
         rows.append((other, story_id, state.language, confidence))
-    for source, other, language, confidence in rows:
-        values = {"language": language, "confidence": confidence, "updated_at": now}
-        stmt = insert(story_links).values(story_id=source, other_id=other, **values)
+    if rows:
         conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[story_links.c.story_id, story_links.c.other_id], set_=values
-            )
+            upsert(conn, story_links, ("story_id", "other_id"), _LINK_COLUMNS),
+            [
+                {
+                    "story_id": source,
+                    "other_id": other,
+                    "language": language,
+                    "confidence": confidence,
+                    "updated_at": now,
+                }
+                for source, other, language, confidence in rows
+            ],
         )
 
 
@@ -354,17 +384,16 @@ def load_state(conn: Connection) -> ClusterSnapshot | None:
     return ClusterSnapshot(data=data, seq=int(row.seq), saved_at=row.saved_at)
 
 
-def save_state(
-    conn: Connection, insert: Insert, data: dict[str, Any], *, seq: int, now: datetime
-) -> None:
+def save_state(conn: Connection, data: dict[str, Any], *, seq: int, now: datetime) -> None:
     encoding, body = compress_page(json.dumps(data, separators=(",", ":")).encode())
     assert encoding == RAW_ENCODING
     values = {"seq": seq, "encoding": encoding, "body": body, "saved_at": now}
-    stmt = insert(cluster_snapshots).values(name=SNAPSHOT_NAME, **values)
-    conn.execute(stmt.on_conflict_do_update(index_elements=[cluster_snapshots.c.name], set_=values))
+    conn.execute(
+        upsert(conn, cluster_snapshots, ("name",), tuple(values)), {"name": SNAPSHOT_NAME, **values}
+    )
 
 
-def reset(conn: Connection, insert: Insert, *, since: datetime | None, now: datetime) -> int:
+def reset(conn: Connection, *, since: datetime | None, now: datetime) -> int:
     conn.execute(sa.delete(cluster_snapshots))
     cleared = {
         "story_id": None,
@@ -392,7 +421,7 @@ def reset(conn: Connection, insert: Insert, *, since: datetime | None, now: date
         .values(**cleared)
     )
     for story_id in sorted(affected):
-        _refresh(conn, insert, story_id, None, now=now)
+        _refresh(conn, story_id, None, now=now)
     return result.rowcount
 
 
@@ -614,8 +643,8 @@ def top_stories(
     return [_record(r, links.get(r.id, ()), score(r)) for r in rows]
 
 
-def recount(conn: Connection, insert: Insert, story_ids: Iterable[int], *, now: datetime) -> None:
+def recount(conn: Connection, story_ids: Iterable[int], *, now: datetime) -> None:
     """Recount stories that lost articles (a takedown, a removed source); a story left
     with none is deleted."""
     for story_id in sorted(set(story_ids)):
-        _refresh(conn, insert, story_id, None, now=now)
+        _refresh(conn, story_id, None, now=now)

@@ -90,7 +90,7 @@ def test_index_caps_the_postings_of_a_key(store: SqlStore) -> None:
     ids = [article(store, f"https://s{i}.example.com/{i}", "x") for i in range(4)]
     with store._write() as conn:
         for n, i in enumerate(ids):
-            add_keys(conn, store._insert, i, [5, 6 + n], max_postings=2)
+            add_keys(conn, i, [5, 6 + n], max_postings=2)
     index = store.fingerprint_index()
     assert index.candidates([5]) == set(ids[:2])
     assert index.candidates([9]) == {ids[3]}
