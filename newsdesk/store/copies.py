@@ -20,7 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from newsdesk.dedup import AttributionHints, CopyDecision, DedupOutcome, DocId, DocView
 from newsdesk.errors import StoreError
 from newsdesk.normalize import domain_or_none
-from newsdesk.store.prebuilt import insert_ignore
+from newsdesk.store.prebuilt import UPDATE_ARTICLE, insert_ignore
 from newsdesk.store.rows import chunks
 from newsdesk.store.schema import articles, dedup_keys
 
@@ -50,8 +50,6 @@ _POSTING_COUNTS = (
 )
 _EXISTS = sa.select(articles.c.id).where(articles.c.id == sa.bindparam("aid"))
 _LOCK = _EXISTS.with_for_update()
-#: SET takes the columns named by the parameters given with it (all but ``aid``).
-_UPDATE = sa.update(articles).where(articles.c.id == sa.bindparam("aid"))
 _VIEW = sa.select(
     articles.c.id,
     articles.c.url,
@@ -157,11 +155,11 @@ def save_copy_decision(
             sa.update(articles).where(articles.c.primary_id == _id(old)).values(primary_id=_id(new))
         )
     for revised in outcome.revised:
-        conn.execute(_UPDATE, {"aid": _id(revised.doc_id), **_decision_values(revised)})
+        conn.execute(UPDATE_ARTICLE, {"aid": _id(revised.doc_id), **_decision_values(revised)})
     values = _decision_values(outcome.decision)
     if hints is not None:
         values["attribution"] = hints.as_dict()
-    conn.execute(_UPDATE, {"aid": article_id, **values})
+    conn.execute(UPDATE_ARTICLE, {"aid": article_id, **values})
     add_keys(conn, article_id, outcome.keys, known_to_exist=True)
     return True
 

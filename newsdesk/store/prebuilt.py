@@ -14,7 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-__all__ = ["insert_ignore", "upsert"]
+from newsdesk.store.schema import articles
+
+__all__ = ["UPDATE_ARTICLE", "insert_ignore", "upsert"]
+
+#: ``UPDATE articles SET ... WHERE id = :aid``: SET takes the columns named by the
+#: parameters given with it (all but ``aid``).
+UPDATE_ARTICLE = sa.update(articles).where(articles.c.id == sa.bindparam("aid"))
 
 _cache: dict[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], sa.Executable] = {}
 

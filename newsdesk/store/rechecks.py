@@ -12,7 +12,7 @@ revision replaced (``previous_text``) is never read back here.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from newsdesk.revisions import TextChange
 from newsdesk.store.base import TextRevision
+from newsdesk.store.prebuilt import upsert
 from newsdesk.store.rows import chunks, compress_page
 from newsdesk.store.schema import article_revisions, articles, raw_pages
 
@@ -66,7 +67,6 @@ def record_recheck(
 
 def save_text_revision(
     conn: Connection,
-    insert: Callable[[sa.Table], Any],
     article_id: int,
     change: TextChange,
     *,
@@ -112,32 +112,16 @@ def save_text_revision(
         )
     )
     if raw_html is not None:  # `newsdesk reextract` must start from the page as it is now
-        save_raw_page(conn, insert, article_id, raw_html, now=now)
+        save_raw_page(conn, article_id, raw_html, now=now)
     return True
 
 
-def save_raw_page(
-    conn: Connection,
-    insert: Callable[[sa.Table], Any],
-    article_id: int,
-    raw_html: bytes,
-    *,
-    now: datetime,
-) -> None:
+def save_raw_page(conn: Connection, article_id: int, raw_html: bytes, *, now: datetime) -> None:
     """Keep ``raw_html`` (compressed) as the article's page, replacing any kept before."""
     encoding, body = compress_page(raw_html)
-    stmt = insert(raw_pages).values(
-        article_id=article_id, fetched_at=now, encoding=encoding, body=body
-    )
     conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[raw_pages.c.article_id],
-            set_={
-                "fetched_at": stmt.excluded.fetched_at,
-                "encoding": stmt.excluded.encoding,
-                "body": stmt.excluded.body,
-            },
-        )
+        upsert(conn, raw_pages, ("article_id",), ("fetched_at", "encoding", "body")),
+        {"article_id": article_id, "fetched_at": now, "encoding": encoding, "body": body},
     )
 
 

@@ -50,6 +50,7 @@ from newsdesk.store.base import (
     VolumePoint,
 )
 from newsdesk.store.engine import WRITE, make_engine, parse_url
+from newsdesk.store.prebuilt import UPDATE_ARTICLE
 from newsdesk.store.rows import (
     article_from_row,
     chunks,
@@ -75,6 +76,14 @@ _RAW_BATCH = 50  # raw pages read per transaction by iter_raw_pages
 _STATS_WINDOW = timedelta(hours=24)
 _MIGRATION_LOCK = 0x6E657773  # pg_advisory_xact_lock key: "news"
 _STORIES_LOCK = 0x73746F72  # pg_advisory_xact_lock key: "stor" (one story writer at a time)
+#: What save_extraction reads of the article first (built once: it runs per article).
+_EXTRACTION_ROW = sa.select(
+    articles.c.status,
+    articles.c.title,
+    articles.c.authors,
+    articles.c.published,
+    articles.c.modified,
+).where(articles.c.id == sa.bindparam("aid"))
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -398,15 +407,7 @@ class SqlStore:
         recheck_at: datetime | None = None,
     ) -> None:
         with self._write() as conn:
-            row = conn.execute(
-                sa.select(
-                    articles.c.status,
-                    articles.c.title,
-                    articles.c.authors,
-                    articles.c.published,
-                    articles.c.modified,
-                ).where(articles.c.id == article_id)
-            ).one_or_none()
+            row = conn.execute(_EXTRACTION_ROW, {"aid": article_id}).one_or_none()
             if row is None:
                 return
             values: dict[str, Any] = {
@@ -435,9 +436,9 @@ class SqlStore:
                 values["checked_at"] = now
             if recheck_at is not None:
                 values["recheck_at"] = recheck_at
-            conn.execute(sa.update(articles).where(articles.c.id == article_id).values(**values))
+            conn.execute(UPDATE_ARTICLE, {"aid": article_id, **values})
             if raw_html is not None:
-                rechecks.save_raw_page(conn, self._insert, article_id, raw_html, now=now)
+                rechecks.save_raw_page(conn, article_id, raw_html, now=now)
 
     @_guard
     def record_extraction_failure(
@@ -522,7 +523,6 @@ class SqlStore:
         with self._write() as conn:
             return rechecks.save_text_revision(
                 conn,
-                self._insert,
                 article_id,
                 change,
                 now=now,

@@ -28,7 +28,7 @@ from newsdesk.store.base import (
     StoryLink,
     StoryRecord,
 )
-from newsdesk.store.prebuilt import upsert
+from newsdesk.store.prebuilt import UPDATE_ARTICLE, upsert
 from newsdesk.store.rows import RAW_ENCODING, chunks, compress_page, decompress_page
 from newsdesk.store.schema import articles, cluster_snapshots, sources, stories, story_links
 from newsdesk.stories import ArticleView, Assignment, StoryState
@@ -93,8 +93,6 @@ _LOCK = (
     .with_for_update()
 )
 _LAST_SEQ = sa.select(sa.func.max(articles.c.story_seq))
-#: SET takes the columns named by the parameters given with it (all but ``aid``).
-_UPDATE_ARTICLE = sa.update(articles).where(articles.c.id == _AID)
 _MEMBERS = (
     sa.select(
         articles.c.id,
@@ -202,7 +200,7 @@ def save_assignment(
         _merge(conn, story_id, merged, now=now)
     seq = row.story_seq if row.story_seq is not None else _next_seq(conn)
     conn.execute(
-        _UPDATE_ARTICLE,
+        UPDATE_ARTICLE,
         {
             "aid": article_id,
             "story_id": story_id,
