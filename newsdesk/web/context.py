@@ -190,6 +190,7 @@ class WebContext:
         """:meth:`view` of each article, reading all their copy groups in one query
         (none with ``with_provenance=False``: the views then carry no provenance)."""
         assert self._excerpts is not None
+        edited = self.store.text_revised([a.id for a in articles])
         if not with_provenance:
             return [
                 article_view(
@@ -197,6 +198,7 @@ class WebContext:
                     self.source(article.source_id),
                     words=self.excerpt_words,
                     excerpt_text=self._excerpts.get(article, self.excerpt_words),
+                    edited=article.id in edited,
                 )
                 for article in articles
             ]
@@ -215,6 +217,7 @@ class WebContext:
                     self.source,
                     copies_shown=copies_shown,
                 ),
+                edited=article.id in edited,
             )
             for article in articles
         ]
@@ -241,13 +244,16 @@ class WebContext:
             found += [a for a in leads if a.id not in held]
         views = self.views(found)
         revised = [v.id for v in views if v.revised]
+        edited = [v.id for v in views if v.edited]
         countries, languages = followed(self.sources().values())
         return story_coverage(
             record,
             list(zip(found, views, strict=True)),
             histories=self.store.title_histories(revised) if revised else {},
+            text_histories=self.store.text_histories(edited) if edited else {},
             followed_countries=countries,
             followed_languages=languages,
+            passage_words=self.excerpt_words,
         )
 
     def render(

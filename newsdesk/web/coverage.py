@@ -22,8 +22,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsdesk.model import Article, Source
-from newsdesk.store.base import StoryRecord, TitleRevision
-from newsdesk.web.present import ArticleView, RevisionView, revisions
+from newsdesk.store.base import StoryRecord, TextRevision, TitleRevision
+from newsdesk.web.present import (
+    PASSAGE_WORDS,
+    ArticleView,
+    ChangeView,
+    RevisionView,
+    TextRevisionView,
+    revisions,
+    text_revisions,
+    timeline,
+)
 
 __all__ = [
     "CoverageItem",
@@ -52,13 +61,17 @@ def story_headline(record: StoryRecord) -> str:
 class CoverageItem:
     """One outlet's article in a story. ``copies``: the story's articles copying it,
     oldest first; ``is_copy``: this item is itself a copy whose original is not in the
-    story; ``revisions``: its headlines with times when it changed (else empty)."""
+    story; ``revisions``: its headlines with times when it changed (else empty);
+    ``text_revisions``: the changes of its text (else empty); ``changes``: both as one
+    timeline, oldest first."""
 
     view: ArticleView
     is_primary: bool
     is_copy: bool
     copies: tuple[ArticleView, ...]
     revisions: tuple[RevisionView, ...]
+    text_revisions: tuple[TextRevisionView, ...] = ()
+    changes: tuple[ChangeView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +139,14 @@ def story_coverage(
     histories: Mapping[int, Sequence[TitleRevision]],
     followed_countries: Iterable[str],
     followed_languages: Iterable[str],
+    text_histories: Mapping[int, Sequence[TextRevision]] | None = None,
+    passage_words: int = PASSAGE_WORDS,
 ) -> StoryCoverage:
     """The coverage of ``record`` from its articles (each with its view), in any order.
 
     ``histories``: title histories of the articles whose headline changed (others may be
-    missing); ``followed_*``: from :func:`followed`."""
+    missing); ``text_histories``: likewise, text revisions of those whose text changed
+    (their passages cut to ``passage_words``); ``followed_*``: from :func:`followed`."""
     by_id = {a.id: (a, v) for a, v in pairs}
     originals = {a.id for a, _ in pairs if a.copy_of is None}
     anchor_of: dict[int, int] = {}
@@ -161,13 +177,19 @@ def story_coverage(
     for view in ordered:
         history = histories.get(view.id, ())
         changed = revisions(list(history)) if view.revised else []
+        headlines = changed if len(changed) > 1 else []
+        edits = text_revisions(
+            (text_histories or {}).get(view.id, ()) if view.edited else (), words=passage_words
+        )
         items.append(
             CoverageItem(
                 view=view,
                 is_primary=view is primary_view,
                 is_copy=view.id not in originals,
                 copies=tuple(sorted(folded.get(view.id, ()), key=_sort_key)),
-                revisions=tuple(changed) if len(changed) > 1 else (),
+                revisions=tuple(headlines),
+                text_revisions=tuple(edits),
+                changes=tuple(timeline(headlines, edits)),
             )
         )
     coverage = [i.view for i in items if not i.is_copy]

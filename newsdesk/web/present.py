@@ -12,6 +12,7 @@ import base64
 import binascii
 import difflib
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -20,17 +21,21 @@ from urllib.parse import urlsplit
 from newsdesk.errors import InvalidURL
 from newsdesk.model import Article, Source
 from newsdesk.normalize import same_site
-from newsdesk.store.base import ArticleCursor, StoryCursor, TitleRevision
+from newsdesk.store.base import ArticleCursor, StoryCursor, TextRevision, TitleRevision
 from newsdesk.web.excerpt import excerpt, plain_text
 
 if TYPE_CHECKING:
     from newsdesk.web.provenance import Provenance
 
 __all__ = [
+    "PASSAGES_SHOWN",
+    "PASSAGE_WORDS",
     "ArticleView",
     "BadCursor",
+    "ChangeView",
     "DiffPart",
     "RevisionView",
+    "TextRevisionView",
     "article_excerpt",
     "article_view",
     "decode_cursor",
@@ -44,7 +49,14 @@ __all__ = [
     "revisions",
     "safe_http_url",
     "source_home",
+    "text_revisions",
+    "timeline",
 ]
+
+PASSAGES_SHOWN = 3
+"""Sentences added (and removed) shown per text revision at most."""
+PASSAGE_WORDS = 25
+"""Words shown of one such sentence at most (the excerpt's rules: never the full text)."""
 
 
 class BadCursor(ValueError):
@@ -66,8 +78,9 @@ class ArticleView:
     outlet: str
     authors: tuple[str, ...]
     topics: tuple[str, ...]
-    revised: bool
+    revised: bool  # the headline changed after it was first seen
     provenance: Provenance | None = None  # None: copy detection has not decided it yet
+    edited: bool = False  # the text changed after it was first extracted
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +94,42 @@ class RevisionView:
     title: str
     seen_at: datetime
     diff: tuple[DiffPart, ...]  # against the previous headline; empty for the first
+
+
+@dataclass(frozen=True, slots=True)
+class TextRevisionView:
+    """A text revision as pages and the API show it: the word counts, and at most
+    :data:`PASSAGES_SHOWN` sentences added and removed, each cut to a few words
+    (``more_added``/``more_removed``: how many more the revision has)."""
+
+    seen_at: datetime
+    words_before: int
+    words_after: int
+    words_added: int
+    words_removed: int
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    more_added: int = 0
+    more_removed: int = 0
+
+    @property
+    def summary(self) -> str:
+        """``+12 / −3 words``."""
+        return f"+{self.words_added} / \u2212{self.words_removed} words"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """One entry of an article's "what changed and when": a headline (``headline``) or a
+    text revision (``text``)."""
+
+    seen_at: datetime
+    headline: RevisionView | None = None
+    text: TextRevisionView | None = None
+
+    @property
+    def kind(self) -> str:
+        return "headline" if self.headline is not None else "text"
 
 
 def safe_http_url(url: str | None) -> str | None:
@@ -165,10 +214,12 @@ def article_view(
     words: int,
     excerpt_text: str | None = None,
     provenance: Provenance | None = None,
+    edited: bool = False,
 ) -> ArticleView:
     """What every page, feed and API answer shows of ``article``. ``excerpt_text``: an
     excerpt already made (cached) for it, else one is made from the article;
-    ``provenance``: its copy group as :func:`newsdesk.web.provenance.provenance` tells it."""
+    ``provenance``: its copy group as :func:`newsdesk.web.provenance.provenance` tells it;
+    ``edited``: its text has revisions."""
     titles = [t for t in article.titles if t]
     return ArticleView(
         id=article.id,
@@ -188,6 +239,7 @@ def article_view(
         topics=tuple(dict.fromkeys(c.strip() for c in article.categories if c.strip())),
         revised=len(set(titles)) > 1,
         provenance=provenance,
+        edited=edited,
     )
 
 
@@ -213,6 +265,56 @@ def revisions(history: list[TitleRevision]) -> list[RevisionView]:
         out.append(RevisionView(title=rev.title, seen_at=rev.seen_at, diff=tuple(parts)))
         previous = rev.title
     return out
+
+
+def text_revisions(
+    history: Sequence[TextRevision], *, words: int = PASSAGE_WORDS
+) -> list[TextRevisionView]:
+    """Each text revision with its passages capped: at most :data:`PASSAGES_SHOWN` a side,
+    each at most ``words`` words (and :data:`PASSAGE_WORDS`), by :func:`excerpt`'s rules
+    (page furniture dropped, CJK counted by half words)."""
+    cap = max(1, min(words, PASSAGE_WORDS))
+
+    def shown(passages: Sequence[str]) -> tuple[tuple[str, ...], int]:
+        kept: list[str] = []
+        for passage in passages:
+            if len(kept) == PASSAGES_SHOWN:
+                break
+            cut = excerpt(passage, max_words=cap)
+            if cut:
+                kept.append(cut)
+        return tuple(kept), max(0, len(passages) - len(kept))
+
+    out = []
+    for rev in history:
+        added, more_added = shown(rev.added)
+        removed, more_removed = shown(rev.removed)
+        out.append(
+            TextRevisionView(
+                seen_at=rev.seen_at,
+                words_before=rev.words_before,
+                words_after=rev.words_after,
+                words_added=rev.words_added,
+                words_removed=rev.words_removed,
+                added=added,
+                removed=removed,
+                more_added=more_added,
+                more_removed=more_removed,
+            )
+        )
+    return out
+
+
+def timeline(
+    headlines: Sequence[RevisionView], texts: Sequence[TextRevisionView]
+) -> list[ChangeView]:
+    """Headline and text revisions as one timeline, oldest first: every headline when it
+    changed (the first included, as what it changed from), and every text revision."""
+    entries = [ChangeView(seen_at=h.seen_at, headline=h) for h in headlines]
+    if len(entries) < 2:
+        entries = []
+    entries += [ChangeView(seen_at=t.seen_at, text=t) for t in texts]
+    return sorted(entries, key=lambda e: (e.seen_at, e.kind != "headline"))
 
 
 def encode_cursor(cursor: ArticleCursor) -> str:

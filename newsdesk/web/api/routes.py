@@ -32,7 +32,14 @@ from newsdesk.web.api.schemas import (
     source_out,
 )
 from newsdesk.web.context import Filters, WebContext, etag_response, get_filters
-from newsdesk.web.present import BadCursor, decode_cursor, encode_cursor
+from newsdesk.web.present import (
+    BadCursor,
+    decode_cursor,
+    encode_cursor,
+    revisions,
+    text_revisions,
+    timeline,
+)
 from newsdesk.web.provenance import copy_flag
 
 __all__ = ["api_router", "status_out"]
@@ -142,18 +149,25 @@ def api_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
             **_ok(ARTICLE_DETAIL_EXAMPLE),
             **_errors(404),
         },
-        summary="One article with its headline history",
+        summary="One article with what changed and when: its headlines and text revisions",
     )
     def get_article(
         request: Request,
         article_id: Annotated[int, Path(ge=1, le=2**62, examples=[1842])],
     ) -> Response:
-        """`curl http://127.0.0.1:8000/api/v1/articles/1842`"""
+        """The article as lists show it, with its headline history (`revisions`), the
+        changes of its text found by fetching its page again (`text_revisions`: word
+        counts and a few sentences added and removed, cut short — never the full text)
+        and both as one timeline (`changes`).
+
+        `curl http://127.0.0.1:8000/api/v1/articles/1842`"""
         article = ctx.store.get_article(article_id)
         if article is None:
             raise HTTPException(404, f"no article {article_id}")
         view = ctx.view(article, copies_shown=ALL_COPIES)
-        body = article_detail(view, ctx.store.title_history(article_id))
+        history = ctx.store.title_history(article_id)
+        edits = text_revisions(ctx.store.text_history(article_id), words=ctx.excerpt_words)
+        body = article_detail(view, history, edits, timeline(revisions(history), edits))
         return etag_response(request, body.model_dump_json().encode(), JSON)
 
     @router.get(

@@ -7,13 +7,13 @@ source and, where known, the outlet it was copied from"): ``primary_source``,
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsdesk.model import Source
 from newsdesk.store.base import TitleRevision
-from newsdesk.web.present import ArticleView, source_home
+from newsdesk.web.present import ArticleView, ChangeView, TextRevisionView, source_home
 from newsdesk.web.provenance import (
     UNCREDITED_MIN_EXTRACTED,
     UNCREDITED_SHARE,
@@ -31,6 +31,7 @@ __all__ = [
     "ArticleList",
     "ArticleOut",
     "ArticleRefOut",
+    "ChangeOut",
     "CopiesOut",
     "CopyDecisionOut",
     "CopyShareOut",
@@ -42,9 +43,12 @@ __all__ = [
     "SourceList",
     "SourceOut",
     "StatusOut",
+    "TextRevisionOut",
     "article_detail",
     "article_out",
+    "change_out",
     "source_out",
+    "text_revision_out",
 ]
 
 ARTICLE_EXAMPLE: dict[str, Any] = {
@@ -62,6 +66,7 @@ ARTICLE_EXAMPLE: dict[str, Any] = {
     "authors": ["Jane Doe"],
     "topics": ["Policy"],
     "revised": False,
+    "edited": False,
     "page": "/articles/1842",
     "primary_source": {
         "article_id": 1838,
@@ -148,12 +153,49 @@ STATUS_EXAMPLE: dict[str, Any] = {
         "events": 2,
     },
 }
+TEXT_REVISION_EXAMPLE: dict[str, Any] = {
+    "seen_at": "2026-03-01T11:41:20Z",
+    "words_before": 412,
+    "words_after": 431,
+    "words_added": 23,
+    "words_removed": 4,
+    "summary": "+23 / \u22124 words",
+    "added": [
+        "The agreement also covers joint research on chip design, a spokesperson said on Sunday.",
+        "Correction: an earlier version of this article misstated the EU official's title.",
+    ],
+    "removed": ["The EU's trade chief said on Sunday that talks would begin in April."],
+    "more_added": 0,
+    "more_removed": 0,
+}
 ARTICLE_DETAIL_EXAMPLE: dict[str, Any] = {
     **ARTICLE_EXAMPLE,
     "revised": True,
+    "edited": True,
     "revisions": [
         {"title": "EU, Japan to cooperate on AI", "seen_at": "2026-03-01T09:41:12Z"},
         {"title": "EU and Japan to cooperate on AI and chips", "seen_at": "2026-03-01T11:02:40Z"},
+    ],
+    "text_revisions": [TEXT_REVISION_EXAMPLE],
+    "changes": [
+        {
+            "seen_at": "2026-03-01T09:41:12Z",
+            "kind": "headline",
+            "title": "EU, Japan to cooperate on AI",
+            "summary": "headline: EU, Japan to cooperate on AI",
+        },
+        {
+            "seen_at": "2026-03-01T11:02:40Z",
+            "kind": "headline",
+            "title": "EU and Japan to cooperate on AI and chips",
+            "summary": "headline: EU and Japan to cooperate on AI and chips",
+        },
+        {
+            "seen_at": "2026-03-01T11:41:20Z",
+            "kind": "text",
+            "title": None,
+            "summary": "text: +23 / \u22124 words",
+        },
     ],
 }
 ERROR_EXAMPLE: dict[str, Any] = {
@@ -190,6 +232,10 @@ class ArticleOut(BaseModel):
     authors: list[str]
     topics: list[str]
     revised: bool = Field(description="The headline changed after it was first seen.")
+    edited: bool = Field(
+        description="The text changed after it was first extracted (its page, fetched "
+        "again, says something else): it has text revisions."
+    )
     page: str = Field(description="This article's page on this server.")
     primary_source: PrimarySourceOut | None = Field(
         description="The primary source of the article's copy group (itself for an "
@@ -238,9 +284,46 @@ class Revision(BaseModel):
     seen_at: datetime
 
 
+class TextRevisionOut(BaseModel):
+    """A change of the article's text, found when its page was fetched again."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [TEXT_REVISION_EXAMPLE]})
+    seen_at: datetime = Field(description="When newsdesk saw the new text.")
+    words_before: int
+    words_after: int
+    words_added: int
+    words_removed: int
+    summary: str = Field(description="'+23 / \u22124 words': words added and removed.")
+    added: list[str] = Field(
+        description="Up to 3 sentences added, each cut to a few words (never the full text)."
+    )
+    removed: list[str] = Field(description="Up to 3 sentences removed, cut likewise.")
+    more_added: int = Field(description="Sentences added that are not listed.")
+    more_removed: int = Field(description="Sentences removed that are not listed.")
+
+
+class ChangeOut(BaseModel):
+    """One entry of the timeline of what changed and when."""
+
+    seen_at: datetime
+    kind: Literal["headline", "text"]
+    title: str | None = Field(
+        description="The headline from then on (kind headline; the first is what it "
+        "changed from); null for a text revision."
+    )
+    summary: str = Field(description="The change in one line.")
+
+
 class ArticleDetail(ArticleOut):
     model_config = ConfigDict(json_schema_extra={"examples": [ARTICLE_DETAIL_EXAMPLE]})
     revisions: list[Revision] = Field(description="Every headline, oldest first, with times.")
+    text_revisions: list[TextRevisionOut] = Field(
+        description="Every change of the text after it was first extracted, oldest first."
+    )
+    changes: list[ChangeOut] = Field(
+        description="What changed and when: the headlines (when the headline changed) and "
+        "the text revisions as one timeline, oldest first; empty when nothing changed."
+    )
 
 
 class ArticleList(BaseModel):
@@ -359,6 +442,7 @@ def article_out(view: ArticleView) -> ArticleOut:
         authors=list(view.authors),
         topics=list(view.topics),
         revised=view.revised,
+        edited=view.edited,
         page=f"/articles/{view.id}",
         primary_source=primary,
         copied_from=_ref_out(prov.copied_from) if prov and prov.copied_from else None,
@@ -374,10 +458,44 @@ def article_out(view: ArticleView) -> ArticleOut:
     )
 
 
-def article_detail(view: ArticleView, history: list[TitleRevision]) -> ArticleDetail:
+def text_revision_out(rev: TextRevisionView) -> TextRevisionOut:
+    return TextRevisionOut(
+        seen_at=rev.seen_at,
+        words_before=rev.words_before,
+        words_after=rev.words_after,
+        words_added=rev.words_added,
+        words_removed=rev.words_removed,
+        summary=rev.summary,
+        added=list(rev.added),
+        removed=list(rev.removed),
+        more_added=rev.more_added,
+        more_removed=rev.more_removed,
+    )
+
+
+def change_out(change: ChangeView) -> ChangeOut:
+    if change.headline is not None:
+        title = change.headline.title
+        return ChangeOut(
+            seen_at=change.seen_at, kind="headline", title=title, summary=f"headline: {title}"
+        )
+    assert change.text is not None
+    return ChangeOut(
+        seen_at=change.seen_at, kind="text", title=None, summary=f"text: {change.text.summary}"
+    )
+
+
+def article_detail(
+    view: ArticleView,
+    history: list[TitleRevision],
+    edits: list[TextRevisionView],
+    changes: list[ChangeView],
+) -> ArticleDetail:
     return ArticleDetail(
         **article_out(view).model_dump(),
         revisions=[Revision(title=r.title, seen_at=r.seen_at) for r in history],
+        text_revisions=[text_revision_out(r) for r in edits],
+        changes=[change_out(c) for c in changes],
     )
 
 

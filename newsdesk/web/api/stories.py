@@ -22,11 +22,15 @@ from newsdesk.web.api.schemas import (
     ARTICLE_EXAMPLE,
     ArticleOut,
     ArticleRefOut,
+    ChangeOut,
     CopiesOut,
     CopyDecisionOut,
     PrimarySourceOut,
     Revision,
+    TextRevisionOut,
     article_out,
+    change_out,
+    text_revision_out,
 )
 from newsdesk.web.context import WebContext, etag_response, parse_time
 from newsdesk.web.coverage import CoverageItem, StoryCard, StoryCoverage
@@ -121,6 +125,8 @@ _ITEM = {
         ],
     },
     "revisions": [],
+    "text_revisions": [],
+    "changes": [],
 }
 STORY_DETAIL_EXAMPLE: dict[str, Any] = {
     **{k: v for k, v in STORY_EXAMPLE.items() if k != "coverage"},
@@ -209,6 +215,13 @@ class CoverageItemOut(ArticleOut):
     )
     revisions: list[Revision] = Field(
         description="Its headlines with times when it changed after first seen, else empty."
+    )
+    text_revisions: list[TextRevisionOut] = Field(
+        description="Changes of its text found by fetching its page again, oldest first "
+        "(a few sentences added and removed, cut short), else empty."
+    )
+    changes: list[ChangeOut] = Field(
+        description="Headline and text revisions as one timeline, oldest first."
     )
 
 
@@ -332,6 +345,8 @@ def _item(item: CoverageItem) -> CoverageItemOut:
         story_primary=item.is_primary,
         is_copy=item.is_copy,
         revisions=[Revision(title=r.title, seen_at=r.seen_at) for r in item.revisions],
+        text_revisions=[text_revision_out(r) for r in item.text_revisions],
+        changes=[change_out(c) for c in item.changes],
     )
 
 

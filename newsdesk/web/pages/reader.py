@@ -1,6 +1,6 @@
 """The reader's pages: the front page (top stories, or the newest articles) and the article
-page (metadata, excerpt, link to the original, primary source and copies, headline
-revisions, other coverage of its story).
+page (metadata, excerpt, link to the original, primary source and copies, what changed
+and when — headline and text revisions — and other coverage of its story).
 
 The front page shows the top stories (:meth:`Store.top_stories`: breadth of outlets and
 countries, copies counted once, fading with age), each with its primary source and a few
@@ -30,6 +30,8 @@ from newsdesk.web.present import (
     encode_cursor,
     encode_story_cursor,
     revisions,
+    text_revisions,
+    timeline,
 )
 
 __all__ = ["feed_links", "reader_router", "story_mode"]
@@ -172,6 +174,7 @@ def reader_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
         view = ctx.view(article, copies_shown=ALL_COPIES)
         source = ctx.source(article.source_id)
         history = revisions(ctx.store.title_history(article_id))
+        edits = text_revisions(ctx.store.text_history(article_id), words=ctx.excerpt_words)
         story: StoryCard | None = None
         story_id = ctx.store.article_stories([article_id]).get(article_id)
         record = ctx.store.story(story_id) if story_id is not None else None
@@ -191,6 +194,8 @@ def reader_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
                 "a": view,
                 "source": source,
                 "revisions": history if len(history) > 1 else [],
+                "text_revisions": edits,
+                "changes": timeline(history, edits),
                 "story": story,
                 "feeds": feed_links(
                     f"/sources/{article.source_id}/feed", f"Latest from {view.outlet}"

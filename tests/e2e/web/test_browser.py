@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from tests.e2e.web.conftest import Server, shot
+from tests.integration.web.conftest import HOSTILE_EDIT
 from tests.integration.web.newsfeed import XSS_TITLE
 
 
@@ -195,6 +196,10 @@ def test_hostile_feed_text_stays_inert(server: Server, page: Any) -> None:
         }, path
     page.goto(server.url(f"/articles/{server.planted}"))
     assert page.locator("h1").inner_text() == XSS_TITLE  # shown as text, verbatim
+    # its text revision: what changed and when, the added line's markup shown as text
+    revisions = page.locator("section.revisions")
+    assert "text edited" in revisions.inner_text()
+    assert revisions.locator("ins").first.inner_text() == HOSTILE_EDIT
     story = page.locator("#story-link")
     if story.count():  # the planted article's story: its headline, as text
         story.click()

@@ -22,6 +22,7 @@ from newsdesk.config import Settings
 from newsdesk.fetch import Fetcher, FetchOptions
 from newsdesk.model import ExtractedArticle, FeedItem
 from newsdesk.pipeline import PipelineContext
+from newsdesk.revisions import text_change
 from newsdesk.runners.embedded import run_round
 from newsdesk.store import EntryWrite, open_store
 from newsdesk.store.sql import SqlStore
@@ -32,6 +33,7 @@ from tests.integration.web.storyfeed import NOW, Storied, fill_stories
 from tests.support.site import Site
 
 CHANGED_TITLE = "Chip export report number 0, now with tariffs"
+HOSTILE_EDIT = '<img src=x onerror="window.__xss=9">'  # the planted article's edited line
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,8 @@ async def _rounds(settings: Settings, store: SqlStore, filled: BuiltSite, site: 
 def plant_hostile_article(store: SqlStore, source_id: int, url: str) -> int:
     """An article whose stored headline and text hold markup. Our feed parsers strip tags
     from headlines, so this is put in the store directly: the web layer must not rely on
-    that, and must show such text as text."""
+    that, and must show such text as text. Its text was then edited (a text revision
+    whose added sentence holds markup too)."""
     now = datetime.now(UTC)
     entry = EntryWrite(
         FeedItem(guid="planted", url=url, title=XSS_TITLE, published=BASE_TIME),
@@ -81,6 +84,13 @@ def plant_hostile_article(store: SqlStore, source_id: int, url: str) -> int:
         now=now,
         raw_html=None,
         canonical_url=None,
+    )
+    edited = text.replace("told in a plain sentence or two", "told in two plain sentences")
+    edited = edited.replace(text.splitlines()[0], HOSTILE_EDIT)
+    change = text_change(text, edited)
+    assert change is not None
+    store.save_text_revision(
+        article_id, change, now=now, previous_text=text, text=edited, recheck_at=None
     )
     return article_id
 

@@ -137,6 +137,10 @@ async def test_strangers_markup_is_escaped_everywhere(
         assert "default-src 'self'" in response.headers["content-security-policy"]
     article = (await client.get(f"/articles/{planted['id']}")).text
     assert "Chips &lt;script&gt;window.__xss=1;alert(1)&lt;/script&gt;" in article
+    # its text revision's passages are strangers' text too
+    assert "text edited" in article
+    assert "<ins>&lt;img src=x onerror=&#34;window.__xss=9&#34;&gt;</ins>" in article
+    assert "<del>&lt;script&gt;window.__xss=6&lt;/script&gt;" in article
 
 
 async def test_errors_are_pages_outside_the_api(client: httpx.AsyncClient) -> None:
