@@ -512,9 +512,10 @@ async def recheck_article(ctx: PipelineContext, article: Article) -> RecheckRepo
 
     Never marks the article failed nor loses its text: a fetch or extraction failure, or
     a page that kept less than a fifth of the words (:func:`looks_truncated`: a consent
-    wall or an error page more likely than an edit), is recorded as a ``recheck`` event
-    and the article is tried again at its next revisit. A database failure raises
-    StoreError like :func:`process_article`."""
+    wall or an error page more likely than an edit), even an unexpected exception while
+    fetching or extracting, is recorded as a ``recheck`` event and the article is tried
+    again at its next revisit. A database failure raises StoreError like
+    :func:`process_article`."""
     settings, store = ctx.settings, ctx.store
     try:
         result = await ctx.fetcher.get(
@@ -526,6 +527,11 @@ async def recheck_article(ctx: PipelineContext, article: Article) -> RecheckRepo
         )
     except NewsdeskError as exc:
         return _recheck_failed(ctx, article, exc.kind, str(exc), fetched=False)
+    except Exception as exc:  # a bug on one page must not make it due again every round
+        log.warning("re-check crashed", extra={"article_id": article.id}, exc_info=True)
+        return _recheck_failed(
+            ctx, article, "internal", f"{type(exc).__name__}: {exc}", fetched=False
+        )
     now = ctx.clock()
     following = _next_recheck(ctx, article, now)
     if change is None:

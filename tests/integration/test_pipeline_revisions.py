@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 from html import unescape
 
 import httpx
+import pytest
 
+import newsdesk.pipeline as pipeline_module
 from newsdesk.pipeline import PipelineContext
 from newsdesk.runners.embedded import RoundSummary, run_round
 from newsdesk.store.sql import SqlStore
@@ -208,3 +210,25 @@ async def test_rechecks_are_bounded_per_round_and_never_hold_up_new_articles(
     )
     summary = await round_at(pipeline, clock, timedelta(hours=30))
     assert summary.articles_rechecked == 0
+
+
+async def test_a_crash_while_rechecking_keeps_the_article_and_waits_for_the_next_revisit(
+    site: Site, store: SqlStore, pipeline: PipelineContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(NOW)
+    pipeline.clock = clock
+    publish(site, store)
+    await round_at(pipeline, clock, timedelta(0))
+    (article,) = store.list_articles()
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(pipeline_module, "recheck_page", broken)
+    summary = await round_at(pipeline, clock, timedelta(hours=2))
+    assert summary.errors == {"recheck:internal": 1}, summary.as_dict()
+    kept = store.get_article(article.id)
+    assert kept is not None and kept.status == "ok" and kept.text == article.text
+    # not due again every round: the next try is the next revisit
+    assert store.due_rechecks(now=NOW + timedelta(hours=23)) == []
+    assert [a.id for a in store.due_rechecks(now=NOW + timedelta(hours=24))] == [article.id]
