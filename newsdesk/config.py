@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from newsdesk.errors import ConfigError
 
@@ -148,7 +148,8 @@ class Settings(BaseSettings):
     article_attempts: int = Field(
         default=3, description="Attempts to fetch a page before it is marked failed."
     )
-    revisit_hours: tuple[float, ...] = Field(
+    # NoDecode: the environment's text is read by _hours_list ("2,24"), not as JSON only
+    revisit_hours: Annotated[tuple[float, ...], NoDecode] = Field(
         default=(2.0, 24.0),
         description="Hours after an article was first seen at which its page is fetched "
         "again to catch silent edits of its text (shown as text revisions); articles older "

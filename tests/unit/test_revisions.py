@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from newsdesk.config import load_settings
+from newsdesk.errors import ConfigError
 from newsdesk.revisions import (
     MAX_PASSAGE_CHARS,
     MAX_PASSAGES,
@@ -136,3 +139,18 @@ def test_the_revisit_schedule_is_bounded() -> None:
     )
     assert next_revisit(first, after=first + timedelta(hours=24), hours=hours) is None
     assert next_revisit(first, after=first, hours=()) is None
+
+
+def test_revisit_hours_come_from_the_file_or_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings(tmp_path).revisit_hours == (2.0, 24.0)
+    (tmp_path / "newsdesk.toml").write_text("revisit_hours = [24, 1.5]\n")
+    assert load_settings(tmp_path).revisit_hours == (1.5, 24.0)
+    monkeypatch.setenv("NEWSDESK_REVISIT_HOURS", "6, 48")
+    assert load_settings(tmp_path).revisit_hours == (6.0, 48.0)
+    monkeypatch.setenv("NEWSDESK_REVISIT_HOURS", "")
+    assert load_settings(tmp_path).revisit_hours == ()
+    monkeypatch.setenv("NEWSDESK_REVISIT_HOURS", "-2")
+    with pytest.raises(ConfigError):
+        load_settings(tmp_path)
