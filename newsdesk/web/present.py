@@ -272,12 +272,13 @@ def text_revisions(
 ) -> list[TextRevisionView]:
     """Each text revision with its passages capped: at most :data:`PASSAGES_SHOWN` a side,
     each at most ``words`` words (and :data:`PASSAGE_WORDS`), by :func:`excerpt`'s rules
-    (page furniture dropped, CJK counted by half words)."""
-    cap = max(1, min(words, PASSAGE_WORDS))
+    (page furniture dropped, CJK counted by half words); none when ``words`` is below 1
+    (an installation showing no excerpts shows no passages either)."""
+    cap = min(words, PASSAGE_WORDS)
 
     def shown(passages: Sequence[str]) -> tuple[tuple[str, ...], int]:
         kept: list[str] = []
-        for passage in passages:
+        for passage in passages if cap >= 1 else ():
             if len(kept) == PASSAGES_SHOWN:
                 break
             cut = excerpt(passage, max_words=cap)

@@ -44,6 +44,9 @@ def test_passages_are_few_and_short() -> None:
     assert view.summary == "+12 / \u22122 words"
     (short,) = text_revisions([text_revision(timedelta(hours=2))], words=4)
     assert short.added == ("Two firefighters were treated…",)
+    (none,) = text_revisions([text_revision(timedelta(hours=2))], words=0)
+    assert none.added == none.removed == () and none.more_added == none.more_removed == 1
+    assert none.summary == "+12 / \u22122 words"
     # page furniture is not a passage worth showing
     (furniture,) = text_revisions(
         [text_revision(timedelta(hours=2), added=("Advertisement", "Share this article"))]
