@@ -14,13 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from newsdesk.store.schema import articles
+from newsdesk.store.schema import articles, sources
 
-__all__ = ["UPDATE_ARTICLE", "insert_ignore", "upsert"]
+__all__ = ["UPDATE_ARTICLE", "UPDATE_SOURCE", "insert_ignore", "upsert"]
 
 #: ``UPDATE articles SET ... WHERE id = :aid``: SET takes the columns named by the
 #: parameters given with it (all but ``aid``).
 UPDATE_ARTICLE = sa.update(articles).where(articles.c.id == sa.bindparam("aid"))
+#: ``UPDATE sources SET ... WHERE id = :sid``, likewise.
+UPDATE_SOURCE = sa.update(sources).where(sources.c.id == sa.bindparam("sid"))
 
 _cache: dict[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], sa.Executable] = {}
 

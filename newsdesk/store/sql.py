@@ -50,7 +50,7 @@ from newsdesk.store.base import (
     VolumePoint,
 )
 from newsdesk.store.engine import WRITE, make_engine, parse_url
-from newsdesk.store.prebuilt import UPDATE_ARTICLE
+from newsdesk.store.prebuilt import UPDATE_ARTICLE, UPDATE_SOURCE
 from newsdesk.store.rows import (
     article_from_row,
     chunks,
@@ -76,6 +76,12 @@ _RAW_BATCH = 50  # raw pages read per transaction by iter_raw_pages
 _STATS_WINDOW = timedelta(hours=24)
 _MIGRATION_LOCK = 0x6E657773  # pg_advisory_xact_lock key: "news"
 _STORIES_LOCK = 0x73746F72  # pg_advisory_xact_lock key: "stor" (one story writer at a time)
+#: What record_poll_success reads of the source first (built once: it runs per poll).
+_POLLED_SOURCE = (
+    sa.select(sources.c.url, sources.c.title)
+    .where(sources.c.id == sa.bindparam("sid"))
+    .with_for_update()
+)
 #: What save_extraction reads of the article first (built once: it runs per article).
 _EXTRACTION_ROW = sa.select(
     articles.c.status,
@@ -279,11 +285,7 @@ class SqlStore:
         title: str | None = None,
     ) -> None:
         with self._write() as conn:
-            row = conn.execute(
-                sa.select(sources.c.url, sources.c.title)
-                .where(sources.c.id == source_id)
-                .with_for_update()
-            ).one_or_none()
+            row = conn.execute(_POLLED_SOURCE, {"sid": source_id}).one_or_none()
             if row is None:
                 return
             values: dict[str, Any] = {
@@ -314,7 +316,7 @@ class SqlStore:
                         ),
                         source_id=source_id,
                     )
-            conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+            conn.execute(UPDATE_SOURCE, {"sid": source_id, **values})
 
     @_guard
     def record_poll_failure(
