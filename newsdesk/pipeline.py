@@ -477,21 +477,40 @@ async def process_article(ctx: PipelineContext, article: Article) -> ArticleRepo
             article_id=article.id,
         )
         return ArticleReport(article_id=article.id, ok=False, error_kind=exc.kind)
-    keep_raw = settings.raw_html_retention_days != 0
-    now = ctx.clock()
-    store.save_extraction(
-        article.id,
-        extracted,
-        now=now,
-        raw_html=result.body if keep_raw else None,
-        canonical_url=canonical,
-        recheck_at=_next_recheck(ctx, article, now),
-    )
-    if settings.detect_copies:
-        detect_copies(ctx, article, work, html=result.body, url=result.url)
-    if settings.cluster_stories:
-        assign_story(ctx, article)
+    _store_article(ctx, article, work, result, canonical=canonical)
     return ArticleReport(article_id=article.id, ok=True)
+
+
+def _store_article(
+    ctx: PipelineContext, article: Article, work: PageWork, result: FetchResult, *, canonical: str
+) -> None:
+    """Store the extraction, the copy decision and the story assignment of one article as
+    one transaction: none is ever stored without the others (a kill -9 between them would
+    leave an article no later round decides), and one commit instead of three. Copy
+    detection and story assignment are savepoints: their failure never costs the
+    extraction. Synchronous on purpose (see :meth:`Store.batch`). A database failure
+    raises StoreError, and the story clusterer, which may hold the article, is rebuilt
+    from the store on next use."""
+    settings, store = ctx.settings, ctx.store
+    keep_raw = settings.raw_html_retention_days != 0
+    try:
+        with store.batch():
+            now = ctx.clock()
+            store.save_extraction(
+                article.id,
+                work.extracted,
+                now=now,
+                raw_html=result.body if keep_raw else None,
+                canonical_url=canonical,
+                recheck_at=_next_recheck(ctx, article, now),
+            )
+            if settings.detect_copies:
+                detect_copies(ctx, article, work, html=result.body, url=result.url)
+            if settings.cluster_stories:
+                assign_story(ctx, article)
+    except NewsdeskError:
+        ctx.story_desk = None
+        raise
 
 
 def recheck_page(

@@ -12,6 +12,7 @@ extraction may finish after its source was removed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -285,6 +286,13 @@ class Store(Protocol):
         """Bring the schema to the newest Alembic revision (idempotent)."""
 
     def close(self) -> None: ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Make the store calls of this thread inside the block one write transaction,
+        committed when the block ends (rolled back if it raises). Each write call in it is
+        a savepoint: one that fails is undone alone and the others still commit. Nested
+        use joins the outer batch. The block must not await: another task of the event
+        loop would run inside the transaction."""
 
     # --- sources ------------------------------------------------------------------------
     def add_source(

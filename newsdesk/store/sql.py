@@ -1,6 +1,7 @@
 """SqlStore: the Store protocol over SQLAlchemy Core, for SQLite and PostgreSQL alike.
 
-Every public method is one transaction; every SQLAlchemy, Alembic or decompression failure
+Every public method is one transaction (or, inside :meth:`SqlStore.batch`, a savepoint of
+the batch's transaction); every SQLAlchemy, Alembic or decompression failure
 leaves as :class:`newsdesk.errors.StoreError`. Dialect differences live in ``engine.py``
 (connection setup) and in :meth:`SqlStore._insert` (``INSERT ... ON CONFLICT``).
 Writes aimed at a source or article that was removed meanwhile are ignored (a poll or an
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -125,19 +127,52 @@ class SqlStore:
         self._postgres = self.url.get_backend_name() == "postgresql"
         self._max_events = max(1, max_events)
         self._prune_every = max(1, min(100, self._max_events // 10))
+        self._batch = threading.local()  # .conn: this thread's batch() connection
 
     # --- plumbing -----------------------------------------------------------------------
+    def _batch_connection(self) -> Connection | None:
+        conn: Connection | None = getattr(self._batch, "conn", None)
+        return conn
+
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        batch = self._batch_connection()
+        if batch is not None:
+            yield batch
+            return
         with self._engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
+        batch = self._batch_connection()
+        if batch is not None:
+            with batch.begin_nested():
+                yield batch
+            return
         with self._engine.connect() as conn:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """See :meth:`newsdesk.store.base.Store.batch`. Saves a transaction per call (on
+        SQLite a commit rewrites every page the call touched) and makes the calls atomic
+        together. A failure to begin or commit leaves as StoreError."""
+        if self._batch_connection() is not None:
+            yield
+            return
+        try:
+            with self._write() as conn:
+                self._batch.conn = conn
+                try:
+                    yield
+                finally:
+                    self._batch.conn = None
+        except sa.exc.SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise StoreError(f"batch: {type(detail).__name__}: {detail}") from exc
 
     @contextmanager
     def _transaction(self, write: bool) -> Iterator[Connection]:
