@@ -30,6 +30,18 @@ _CREDIT_TEXT = re.compile(
     r"^\s*(?:source|via|credit|read\s+(?:the\s+)?(?:original|full\s+(?:story|article)))\s*:?)",
     re.IGNORECASE,
 )
+#: A word every match of _CREDIT_TEXT holds (casefolded): most texts hold none, and looking
+#: for them is much cheaper than the pattern.
+_CREDIT_WORDS = (
+    "originally",
+    "first",
+    "republished",
+    "reprinted",
+    "source",
+    "via",
+    "credit",
+    "read",
+)
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"')\]]+")
 _NAME_CREDIT = re.compile(
     r"(?:originally\s+(?:appeared|published)\s+(?:on|in|at|by)|^\s*source\s*:)\s*"
@@ -175,6 +187,12 @@ def _link(tree: HtmlElement, rel: str) -> str | None:
     return None
 
 
+def _gives_source(text: str) -> bool:
+    """Whether ``text`` says it gives its source ("originally appeared on", "Source:")."""
+    folded = text.casefold()
+    return any(word in folded for word in _CREDIT_WORDS) and bool(_CREDIT_TEXT.search(text))
+
+
 def _credit_links(tree: HtmlElement, base: str | None) -> list[str]:
     """Links whose paragraph says they are the source ("originally appeared on", "Source:")."""
     urls: list[str] = []
@@ -185,7 +203,7 @@ def _credit_links(tree: HtmlElement, base: str | None) -> list[str]:
         credit = credits.get(scope)
         if credit is None:
             context = " ".join(scope.text_content().split())
-            credit = credits[scope] = len(context) <= 400 and bool(_CREDIT_TEXT.search(context))
+            credit = credits[scope] = len(context) <= 400 and _gives_source(context)
         if not credit:
             continue
         url = _canonical(anchor.get("href"), base)
@@ -237,7 +255,7 @@ def attribution_hints(
                 byline.append(value)
         credited.extend(_credit_links(tree, url))
     for line in text.splitlines():
-        if _CREDIT_TEXT.search(line):
+        if _gives_source(line):
             for found in _URL_IN_TEXT.findall(line):
                 link = _canonical(found.rstrip(".,;"), url)
                 if link and link not in credited:
