@@ -2,15 +2,17 @@
 
 For every article (:meth:`StoryClusterer.add`):
 
-1. Its title and lead become a sublinear TF vector (title terms weighted), its names and
-   numbers are collected, and the document frequencies of its language are updated.
+1. Its title and lead become a sublinear TF vector (title terms weighted), its names,
+   numbers and written dates are collected, and the document frequencies of its
+   language are updated.
 2. Candidate stories come from the inverted index of that language: the article's
    ``query_terms`` heaviest terms are looked up and the ``max_candidates`` stories sharing
    the most weight are kept. Nothing else is ever scanned, so the cost per article is
    bounded by the options, not by the number of stories or articles seen.
 3. Each candidate gets the similarity features of :mod:`newsdesk.stories.learned`
-   (TF-IDF cosine, title cosine, shared names, shared numbers, time gap, size); the
-   learned model (or the cosine alone, ``method="threshold"``) scores them. The best
+   (TF-IDF cosine, title cosine, shared names, numbers and written dates, time gap,
+   size); the learned model (or the cosine alone, ``method="threshold"``) scores them.
+   The best
    story over ``join_threshold`` is joined; a story past its window needs
    ``revive_threshold``; otherwise the article starts a new story named after it.
 4. When a second candidate also passes the threshold and its centroid is close to the
@@ -48,6 +50,8 @@ from newsdesk.stories.story import (
     Headline,
     PreparedArticle,
     Story,
+    date_share,
+    day_of_year,
     is_year,
     top_keys,
 )
@@ -56,7 +60,10 @@ from newsdesk.stories.vectors import DocumentFrequency, sublinear, unit
 
 __all__ = ["StoryClusterer"]
 
-_SNAPSHOT_VERSION = 1
+#: Version 2 added the stories' written dates; a version-1 snapshot restores with none
+#: (its stories gain dates from their next articles).
+_SNAPSHOT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 _HOUR = 3600.0
 #: Re-derive a story's cached norms when the document count grew by this factor.
 _NORM_DRIFT = 1.25
@@ -249,7 +256,7 @@ class StoryClusterer:
     ) -> StoryClusterer:
         """A clusterer continuing from :meth:`snapshot`. Raises ValueError when the
         snapshot is of another version or malformed (ConfigError like the constructor)."""
-        if snapshot.get("version") != _SNAPSHOT_VERSION:
+        if snapshot.get("version") not in _READABLE_VERSIONS:
             raise ValueError(f"unsupported snapshot version {snapshot.get('version')!r}")
         clusterer = cls(options, embedder=embedder)
         try:
@@ -326,6 +333,7 @@ class StoryClusterer:
             title_names={n: names[n] for n in feats.title_names if n in names},
             salient={n: names[n] for n in salient},
             numbers={n: names_idf("#" + n) for n in feats.numbers},
+            dates=frozenset(day_of_year(d) for d in feats.dates),
             title_only=len(vector) <= len(feats.title_terms),
             embedding=embedding,
         )
@@ -432,6 +440,7 @@ class StoryClusterer:
                 (1.0 - salient) * (1.0 - story_salient)
                 if article.salient and story.salient
                 else 0.0,
+                date_share(article.dates, story),
             )
             if article.embedding is not None:
                 features = (*features, *embedded[story.id])

@@ -17,7 +17,7 @@ from typing import Any
 
 from newsdesk.stories.model import CrossLink, StoryState
 
-__all__ = ["Headline", "PreparedArticle", "Story", "top_keys"]
+__all__ = ["Headline", "PreparedArticle", "Story", "date_share", "day_of_year", "top_keys"]
 
 #: How much a primary source's headline is preferred over a more central one.
 PRIMARY_BONUS = 0.15
@@ -52,6 +52,7 @@ class PreparedArticle:
     title_names: dict[str, float]  # names of the title -> weight
     salient: dict[str, float]  # the article's SALIENT heaviest names -> weight
     numbers: dict[str, float]  # number -> idf
+    dates: frozenset[int]  # days of the year of the dates written (day_of_year)
     title_only: bool
     embedding: array[float] | None = None  # unit-length sentence embedding (option on)
 
@@ -84,11 +85,38 @@ def is_year(number: str) -> bool:
     return len(number) == 4 and number[:2] in ("19", "20") and number.isdigit()
 
 
+_YEAR_DAYS = 365
+_MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+
+
+def day_of_year(key: str) -> int:
+    """The day of a non-leap year (0-364) of a month-day key ``"MM-DD"``."""
+    return _MONTH_START[int(key[:2]) - 1] + int(key[3:]) - 1
+
+
+def date_share(days: frozenset[int], story: Story) -> float:
+    """Share of the article's dates (days of the year) that the story writes too, give or
+    take a day (a report of the next day, a time zone), each counted like a shared name:
+    full credit when half the story's articles write it. 0.0 when the article has none."""
+    if not days or not story.dates:
+        return 0.0
+    counts = story.dates
+    total = 0.0
+    for day in days:
+        count = max(
+            counts.get(day, 0),
+            counts.get((day - 1) % _YEAR_DAYS, 0),
+            counts.get((day + 1) % _YEAR_DAYS, 0),
+        )
+        total += min(1.0, 2.0 * count / story.size)
+    return total / len(days)
+
+
 def _utc(ts: float | None) -> datetime | None:
     return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
 
-def _add_into(target: dict[str, Any], source: dict[str, Any]) -> None:
+def _add_into(target: dict[Any, Any], source: dict[Any, Any]) -> None:
     for key, value in source.items():
         target[key] = target.get(key, 0) + value
 
@@ -99,6 +127,7 @@ class Story:
     __slots__ = (
         "centroid",
         "countries",
+        "dates",
         "embedding",
         "embedding_members",
         "embedding_norm",
@@ -132,6 +161,7 @@ class Story:
         self.titles: dict[str, float] = {}
         self.names: dict[str, int] = {}
         self.numbers: dict[str, int] = {}
+        self.dates: dict[int, int] = {}  # day of the year (day_of_year) -> articles writing it
         self.size = 0
         self.first_seen: float | None = None
         self.last_update: float | None = None
@@ -166,6 +196,8 @@ class Story:
             self.names[name] = self.names.get(name, 0) + 1
         for number in article.numbers:
             self.numbers[number] = self.numbers.get(number, 0) + 1
+        for date in article.dates:
+            self.dates[date] = self.dates.get(date, 0) + 1
         self.size += 1
         self.members.append(article.tfidf)
         del self.members[:-MEMBERS]
@@ -201,6 +233,7 @@ class Story:
         _add_into(self.titles, other.titles)
         _add_into(self.names, other.names)
         _add_into(self.numbers, other.numbers)
+        _add_into(self.dates, other.dates)
         self.size += other.size
         self.touch(other.first_seen)
         self.touch(other.last_update)
@@ -323,6 +356,7 @@ class Story:
             "titles": self.titles,
             "names": self.names,
             "numbers": self.numbers,
+            "dates": {str(day): count for day, count in self.dates.items()},
             "size": self.size,
             "first_seen": self.first_seen,
             "last_update": self.last_update,
@@ -363,6 +397,8 @@ class Story:
         story.titles = {str(k): float(v) for k, v in data["titles"].items()}
         story.names = {str(k): int(v) for k, v in data["names"].items()}
         story.numbers = {str(k): int(v) for k, v in data["numbers"].items()}
+        # Absent from version-1 snapshots: their stories start with no dates.
+        story.dates = {int(k): int(v) for k, v in data.get("dates", {}).items()}
         story.size = int(data["size"])
         story.first_seen = data["first_seen"]
         story.last_update = data["last_update"]

@@ -4,7 +4,8 @@ Terms are casefolded word tokens minus stopwords, lightly stemmed in English (pl
 ``s``, possessive ``'s``); runs of CJK characters become character bigrams. Entities are
 capitalised words that are not stopwords (names, places, organisations) and numbers are
 digit tokens with separators removed: both are language-independent keys used for the
-entity similarity and for cross-lingual links.
+entity similarity and for cross-lingual links. Dates written in the text ("September 18",
+"18th of September", "09/18/2013") become month-day keys: when an event happened.
 """
 
 from __future__ import annotations
@@ -81,6 +82,40 @@ _TITLE_CASE_SHARE = 0.6
 
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 
+_MONTH_NAMES = (
+    "january jan",
+    "february feb",
+    "march mar",
+    "april apr",
+    "may",
+    "june jun",
+    "july jul",
+    "august aug",
+    "september sept sep",
+    "october oct",
+    "november nov",
+    "december dec",
+)
+_MONTHS = {name: month for month, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
+_MONTH = (
+    "(?:"
+    + "|".join(
+        form
+        for name in sorted(_MONTHS, key=len, reverse=True)
+        for form in (name.capitalize(), name.upper())
+    )
+    + ")"
+)
+#: Dates written in the text: "September 18, 2013", "Sep. 18", "18th of September",
+#: "MAR. 14", "04 / 28 / 09", "2013-09-18" (spacing of detokenised text allowed).
+#: English month names only, capitalised or in capitals ("may 5" is not a date).
+_DATE = re.compile(
+    rf"\b(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th|ST|ND|RD|TH)?\b"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|ST|ND|RD|TH)?\s+(?:of\s+)?(?P<m2>{_MONTH})\b"
+    r"|\b(?P<a>\d{1,2})\s?[/-]\s?(?P<b>\d{1,2})\s?[/-]\s?(?:\d\d){1,2}\b"
+    r"|\b(?:19|20)\d\d-(?P<m3>\d\d)-(?P<d3>\d\d)\b"
+)
+
 
 def _number(token: str) -> str:
     """A number key: thousands separators dropped (``1,000`` -> ``1000``), a decimal comma
@@ -152,6 +187,29 @@ def _is_title_case(text: str) -> bool:
     return upper / len(long_words) >= _TITLE_CASE_SHARE
 
 
+def _dates(text: str, dates: set[str]) -> None:
+    """Add the month-day keys (``"09-18"``) of the dates written in ``text`` to ``dates``.
+
+    A numeric date whose month and day could be swapped (``05/04/10``) adds both readings.
+    The year is left out: it is a number of the article already (and two events a year
+    apart are told apart by ``year_conflict``)."""
+    for match in _DATE.finditer(text):
+        month_name = match.group("m1") or match.group("m2")
+        if month_name is not None:
+            day = int(match.group("d1") or match.group("d2"))
+            if 1 <= day <= 31:
+                dates.add(f"{_MONTHS[month_name.casefold()]:02d}-{day:02d}")
+            continue
+        if match.group("m3") is not None:
+            readings = [(int(match.group("m3")), int(match.group("d3")))]
+        else:
+            a, b = int(match.group("a")), int(match.group("b"))
+            readings = [(a, b), (b, a)]
+        for month, day in readings:
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                dates.add(f"{month:02d}-{day:02d}")
+
+
 def _names_and_numbers(
     text: str,
     language: str | None,
@@ -190,20 +248,23 @@ def _names_and_numbers(
 
 @dataclass(frozen=True, slots=True)
 class TextFeatures:
-    """The terms of one article (title counts weighted), its title terms, names, numbers."""
+    """The terms of one article (title counts weighted), its title terms, names, numbers
+    and dates."""
 
     terms: dict[str, float]
     title_terms: frozenset[str]
     names: dict[str, int]  # name -> mentions (title mentions count double)
     numbers: frozenset[str]
     title_names: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()  # month-day keys of the dates written ("09-18")
 
 
 def extract_features(
     title: str, text: str, language: str | None, *, title_weight: float, lead_words: int
 ) -> TextFeatures:
     """Weighted term counts (title counts times ``title_weight`` plus the first
-    ``lead_words`` words of ``text``), title terms, names and numbers of an article."""
+    ``lead_words`` words of ``text``), title terms, names, numbers and dates of an
+    article."""
     title_tokens = tokenize(title, language)
     lead = text
     if lead_words > 0 and text:
@@ -225,10 +286,14 @@ def extract_features(
     _names_and_numbers(title, language, names, numbers, weight=2, headline=True)
     title_names = frozenset(names)
     _names_and_numbers(lead, language, names, numbers)
+    dates: set[str] = set()
+    _dates(title, dates)
+    _dates(lead, dates)
     return TextFeatures(
         terms=counts,
         title_terms=frozenset(title_tokens),
         names=dict(names),
         numbers=frozenset(numbers),
         title_names=title_names,
+        dates=frozenset(dates),
     )

@@ -10,6 +10,7 @@ import pytest
 from newsdesk.errors import ConfigError
 from newsdesk.stories import ArticleView, ClusterOptions, StoryClusterer
 from newsdesk.stories.learned import FEATURES
+from newsdesk.stories.story import Story, date_share, day_of_year
 
 T0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
 
@@ -160,6 +161,20 @@ def test_snapshot_is_json_and_restore_continues_identically() -> None:
     assert json.dumps(first.snapshot()) == json.dumps(second.snapshot())
 
 
+def test_version_1_snapshot_restores_without_dates() -> None:
+    first = StoryClusterer()
+    for view in (QUAKE_1, IPAD):
+        first.add(view)
+    data = json.loads(json.dumps(first.snapshot()))
+    assert data["version"] == 2
+    data["version"] = 1
+    for story in data["stories"]:
+        del story["dates"]
+    second = StoryClusterer.restore(data)
+    assert [s.size for s in second.stories()] == [1, 1]
+    assert second.add(QUAKE_2).story_id == "q1"
+
+
 @pytest.mark.parametrize("snapshot", [{}, {"version": 99}, {"version": 1, "now": None}])
 def test_restore_rejects_bad_snapshots(snapshot: dict[str, object]) -> None:
     with pytest.raises(ValueError):
@@ -205,3 +220,33 @@ def test_only_dated_headlines_use_the_headline_model(
         ArticleView("h2", "Magnitude 7.1 earthquake hits Hokkaido", published=published)
     )
     assert (second.story_id == first.story_id) is joins
+
+
+@pytest.mark.parametrize(
+    ("second_date", "joins"),
+    [
+        ("Friday, March 3", True),
+        ("2026-03-04", True),  # a day later
+        ("March 6", False),
+        ("", False),
+    ],
+)
+def test_a_date_written_in_both_articles_is_evidence(second_date: str, joins: bool) -> None:
+    # Only the dates feature has a weight: a shared date (give or take a day) joins.
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("dates")] = 10.0
+    options = ClusterOptions(coefficients=(*weights, -5.0))
+    clusterer = StoryClusterer(options)
+    first = clusterer.add(ArticleView("d1", "Storm floods harbour", "Published March 3, 2026."))
+    second = clusterer.add(ArticleView("d2", "Storm floods harbour", f"Updated {second_date}."))
+    assert (second.story_id == first.story_id) is joins
+
+
+def test_date_share_counts_a_day_either_way_across_the_new_year() -> None:
+    story = Story("s", "en")
+    story.size = 2
+    story.dates = {day_of_year("12-31"): 1, day_of_year("06-15"): 2}
+    assert date_share(frozenset({day_of_year("01-01")}), story) == 1.0  # 1 of 2 articles
+    assert date_share(frozenset({day_of_year("06-16"), day_of_year("02-01")}), story) == 0.5
+    assert date_share(frozenset({day_of_year("06-18")}), story) == 0.0
+    assert date_share(frozenset(), story) == 0.0

@@ -79,3 +79,24 @@ def test_body_repeating_the_title_is_not_counted_twice() -> None:
                                 title_weight=2.0, lead_words=100)  # fmt: skip
     assert features.terms["fire"] == 2.0
     assert features.terms["arson"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("Quake hits Iran", "Published: November 28, 2005 A powerful quake", {"11-28"}),
+        ("", "on Sunday, 27 NOVEMBER, 2005 at 16: 12", {"11-27"}),
+        ("", "Published on 18th September 2013, then the 5th of May", {"09-18", "05-05"}),
+        ("", "MAR. 14, 2013, 8: 12 PM and Sept 3", {"03-14", "09-03"}),
+        ("", "First Posted 23: 37: 00 11 / 28 / 05", {"11-28"}),
+        # Month and day could be swapped: both readings; an impossible one is dropped.
+        ("", "05/04/10", {"05-04", "04-05"}),
+        ("", "2013-09-18 and 13/31/2013", {"09-18"}),
+        ("Fire on Dec. 31", "", {"12-31"}),
+        # Not dates: a lowercase "may", a month alone, a day out of range, a score.
+        ("", "it may 5 times; in March; March 42; won 6-3", set()),
+    ],
+)
+def test_dates_written_in_the_text(title: str, text: str, expected: set[str]) -> None:
+    features = extract_features(title, text, "en", title_weight=2.0, lead_words=100)
+    assert features.dates == expected
