@@ -12,8 +12,7 @@ For every article (:meth:`StoryClusterer.add`):
 3. Each candidate gets the similarity features of :mod:`newsdesk.stories.learned`
    (TF-IDF cosine, title cosine, shared names, numbers and written dates, time gap,
    size); the learned model (or the cosine alone, ``method="threshold"``) scores them.
-   The best
-   story over ``join_threshold`` is joined; a story past its window needs
+   The best story over ``join_threshold`` is joined; a story past its window needs
    ``revive_threshold``; otherwise the article starts a new story named after it.
 4. When a second candidate also passes the threshold and its centroid is close to the
    joined story's (``merge_threshold``), the two are merged: the article bridged them.

@@ -4,10 +4,19 @@ Floors are the measured figures minus ~0.01 (see docs/design-stories.md) and onl
 Each set is also scored in two halves streamed separately (ECB+: odd / even topics; UCI:
 first / second half of the days); the coefficients were fitted on the whole of DEV, the
 half-by-half cross-fits (fit on one half, score the other) are in the design notes.
+
+ECB+ has no dates, so its stream order is arbitrary (SHA-1 of the ids), and one order
+moves a half's figure by up to +-0.03: whether the first article of a look-alike event
+happens to arrive before or after its sister's story has grown. Its figures are floored
+as the mean over the file's order and five seeded shuffles (what a change does on
+average, not to one draw), plus the file's order for the whole set. UCI is dated: time
+order only.
 """
 
 from __future__ import annotations
 
+import random
+import statistics
 from pathlib import Path
 
 import pytest
@@ -15,57 +24,87 @@ import pytest
 from newsdesk.errors import ConfigError
 from newsdesk.stories import ClusterOptions
 from newsdesk.stories.embedding import CachedEmbedder, embedding_text, load_embedder
-from newsdesk.stories.evaluate import ClusteringReport, evaluate_articles, load_jsonl
+from newsdesk.stories.evaluate import (
+    ClusteringReport,
+    LabelledArticle,
+    evaluate_articles,
+    load_jsonl,
+)
 from newsdesk.stories.train import halves
 
 pytestmark = pytest.mark.shared
 
-# Measured 2026-11-30 (defaults): (pairwise F1, BCubed F1)
-#   ECB+ all 0.8574 / 0.8960, A 0.8212 / 0.8650, B 0.9090 / 0.9306
-#   UCI  all 0.7493 / 0.9189, A 0.7422 / 0.9127, B 0.7481 / 0.9241
+# Measured 2026-12-05 (defaults, with the "dates" feature): (pairwise F1, BCubed F1)
+#   ECB+ file order all 0.8617 / 0.9007
+#   ECB+ mean of 6 orders: all 0.8425 / 0.8876, A 0.8245 / 0.8657, B 0.8552 / 0.8982
+#   UCI  all 0.7523 / 0.9198, A 0.7485 / 0.9145, B 0.7516 / 0.9247
 FLOORS = {
-    ("ecbplus", "all"): (0.847, 0.886),
-    ("ecbplus", "A"): (0.811, 0.855),
-    ("ecbplus", "B"): (0.899, 0.920),
-    ("uci", "all"): (0.739, 0.908),
-    ("uci", "A"): (0.732, 0.902),
-    ("uci", "B"): (0.738, 0.914),
+    ("ecbplus", "file order"): (0.852, 0.891),
+    ("ecbplus", "all"): (0.832, 0.877),
+    ("ecbplus", "A"): (0.814, 0.855),
+    ("ecbplus", "B"): (0.845, 0.888),
+    ("uci", "all"): (0.742, 0.910),
+    ("uci", "A"): (0.738, 0.904),
+    ("uci", "B"): (0.741, 0.915),
 }
 FILES = {
     "ecbplus": "story-clusters/ecbplus/ecbplus_dev.jsonl",
     "uci": "story-clusters/uci-news-sample/uci_sample_dev.jsonl",
 }
 SIZES = {"ecbplus": (772, 387, 385), "uci": (2176, 1050, 1126)}
+SHUFFLES = {"ecbplus": 5, "uci": 0}
+
+
+class _Mean:
+    """The mean pairwise and BCubed F1 of several runs (the floors' two figures)."""
+
+    def __init__(self, reports: list[ClusteringReport]) -> None:
+        self.pairwise_f1 = statistics.mean(r.pairwise_f1 for r in reports)
+        self.bcubed_f1 = statistics.mean(r.bcubed_f1 for r in reports)
+        self.runs = [round(r.pairwise_f1, 4) for r in reports]
+
+
+def _orders(articles: list[LabelledArticle], shuffles: int) -> list[list[LabelledArticle]]:
+    orders = [articles]
+    for seed in range(1, shuffles + 1):
+        shuffled = list(articles)
+        random.Random(seed).shuffle(shuffled)
+        orders.append(shuffled)
+    return orders
 
 
 @pytest.fixture(scope="module", params=sorted(FILES))
-def reports(
-    request: pytest.FixtureRequest, shared_data: Path
-) -> tuple[str, dict[str, ClusteringReport]]:
+def reports(request: pytest.FixtureRequest, shared_data: Path) -> tuple[str, dict[str, _Mean]]:
     name = str(request.param)
     articles = load_jsonl(shared_data / FILES[name])
     first, second = halves(articles)
     assert (len(articles), len(first), len(second)) == SIZES[name]
     parts = {"all": articles, "A": first, "B": second}
-    return name, {part: evaluate_articles(items) for part, items in parts.items()}
+    by_part = {
+        part: _Mean([evaluate_articles(order) for order in _orders(items, SHUFFLES[name])])
+        for part, items in parts.items()
+    }
+    if SHUFFLES[name]:
+        by_part["file order"] = _Mean([evaluate_articles(articles)])
+    return name, by_part
 
 
-def test_floors(reports: tuple[str, dict[str, ClusteringReport]]) -> None:
+def test_floors(reports: tuple[str, dict[str, _Mean]]) -> None:
     name, by_part = reports
-    for part, report in by_part.items():
+    for part, mean in by_part.items():
         pairwise_floor, bcubed_floor = FLOORS[(name, part)]
-        figures = report.as_dict()
-        assert report.pairwise_f1 >= pairwise_floor, (name, part, figures)
-        assert report.bcubed_f1 >= bcubed_floor, (name, part, figures)
+        figures = (mean.pairwise_f1, mean.bcubed_f1, mean.runs)
+        assert mean.pairwise_f1 >= pairwise_floor, (name, part, figures)
+        assert mean.bcubed_f1 >= bcubed_floor, (name, part, figures)
 
 
-def test_report_keys(reports: tuple[str, dict[str, ClusteringReport]]) -> None:
-    _name, by_part = reports
-    assert set(by_part["all"].as_dict()) == {
+def test_report_keys(shared_data: Path) -> None:
+    report = evaluate_articles(load_jsonl(shared_data / FILES["ecbplus"])[:50])
+    assert set(report.as_dict()) == {
         "pairwise_f1", "bcubed_f1", "pairwise_precision", "pairwise_recall",
         "bcubed_precision", "bcubed_recall", "stories", "articles_per_second",
     }  # fmt: skip
-    assert by_part["all"].articles_per_second > 0
+    assert report.articles_per_second > 0
 
 
 # With ClusterOptions(embeddings=True) (the optional extra; skipped without it), full DEV
