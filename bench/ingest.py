@@ -116,7 +116,7 @@ async def ingest(settings: Settings, urls: list[str]) -> tuple[float, dict[str, 
         await asyncio.gather(
             *(
                 loop.run_in_executor(ctx.extract_executor, _warm_up)
-                for _ in range(max(1, settings.extract_processes))
+                for _ in range(max(1, settings.resolved_extract_processes))
             )
         )
         worker_before = worker_cpu_seconds(ctx.extract_executor)
@@ -200,7 +200,7 @@ def main() -> None:
                 runs[name] = {
                     "articles_extracted": extracted,
                     "articles_per_second": round(extracted / elapsed, 1),
-                    "extract_processes": settings.extract_processes,
+                    "extract_processes": settings.resolved_extract_processes,
                     "main_cpu_ms_per_article": round(
                         float(summary["main_cpu_ms"]) / max(1, extracted),  # type: ignore[arg-type]
                         2,

@@ -21,6 +21,9 @@ __all__ = ["CONFIG_FILE", "Settings", "load_settings"]
 
 CONFIG_FILE = "newsdesk.toml"
 PROJECT_URL = "https://github.com/newsdesk/newsdesk"
+#: Extraction processes when ``extract_processes`` is left empty, at most: two keep the event
+#: loop (fetching, storing, copy detection, story assignment) busy on any machine.
+MAX_AUTO_EXTRACT_PROCESSES = 2
 
 
 class Settings(BaseSettings):
@@ -103,10 +106,13 @@ class Settings(BaseSettings):
     fetch_articles: bool = Field(
         default=True, description="Fetch and extract each new entry's page."
     )
-    extract_processes: int = Field(
-        default=1,
+    extract_processes: int | None = Field(
+        default=None,
+        ge=0,
         description="Worker processes that extract article text (CPU-bound), so fetching "
-        "and storing go on beside them; 0 extracts in one thread of the main process.",
+        "and storing go on beside them; 0 extracts in one thread of the main process; "
+        f"empty for one per CPU core, at most {MAX_AUTO_EXTRACT_PROCESSES} (more would "
+        "wait on the event loop, which stores and decides every article).",
     )
     detect_copies: bool = Field(
         default=True,
@@ -213,6 +219,12 @@ class Settings(BaseSettings):
         if not self.wire_list:
             return ""
         return str(self.home / self.wire_list)
+
+    @property
+    def resolved_extract_processes(self) -> int:
+        if self.extract_processes is not None:
+            return self.extract_processes
+        return max(1, min(MAX_AUTO_EXTRACT_PROCESSES, os.cpu_count() or 1))
 
     @property
     def resolved_database_url(self) -> str:

@@ -94,11 +94,11 @@ PERMANENT_ARTICLE_ERRORS = (RobotsDisallowed, BlockedAddress, InvalidURL, TooLar
 
 
 def make_extract_executor(settings: Settings) -> Executor:
-    """Where extraction runs: ``extract_processes`` worker processes (spawned, so no
+    """Where extraction runs: ``resolved_extract_processes`` worker processes (spawned, so no
     threads or locks are inherited), or one thread when it is 0."""
-    if settings.extract_processes > 0:
+    if settings.resolved_extract_processes > 0:
         return ProcessPoolExecutor(
-            settings.extract_processes,
+            settings.resolved_extract_processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_exit_with_parent,
             initargs=(os.getpid(),),

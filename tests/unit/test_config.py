@@ -1,0 +1,34 @@
+"""Settings that are resolved from the machine or the home folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsdesk.config import MAX_AUTO_EXTRACT_PROCESSES, load_settings
+from newsdesk.errors import ConfigError
+
+
+@pytest.mark.parametrize("cores", [None, 1, 2, 16])
+def test_extract_processes_default_follows_the_cores_up_to_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int | None
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    resolved = load_settings(tmp_path).resolved_extract_processes
+    assert resolved == max(1, min(MAX_AUTO_EXTRACT_PROCESSES, cores or 1))
+
+
+@pytest.mark.parametrize("value", [0, 1, 3])
+def test_extract_processes_given_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: int
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert load_settings(tmp_path, extract_processes=value).resolved_extract_processes == value
+    monkeypatch.setenv("NEWSDESK_EXTRACT_PROCESSES", str(value))
+    assert load_settings(tmp_path).resolved_extract_processes == value
+
+
+def test_negative_extract_processes_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        load_settings(tmp_path, extract_processes=-1)
