@@ -60,7 +60,9 @@ def news_site() -> Iterator[Site]:
         items = []
         for i in range(30):
             title = f"Report number {i} on chips"
-            url = site.add(f"/a/{i}.html", PAGE.format(t=title).encode(), delay=0.15)
+            # slow pages, fetched two at a time: the round lasts seconds, extraction keeps
+            # up with fetching, so the test can kill it with some pages done and some not
+            url = site.add(f"/a/{i}.html", PAGE.format(t=title).encode(), delay=0.5)
             items.append((f"guid-{i}", url, title))
         site.add("/feed.xml", rss_feed("Local news", items), "application/rss+xml")
         yield site
