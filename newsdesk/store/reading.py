@@ -8,6 +8,12 @@ each source's uncredited copies.
 
 Article order everywhere is newest first by :data:`sort_time` then id, the same expression
 as the ``ix_articles_newest`` index, so keyset pages walk that index.
+
+Pages read these on every request, so the web's reads select only the columns an
+:class:`~newsdesk.model.Article` is made of (:data:`ARTICLE_COLUMNS`: not the copy
+decision's attribution JSON, not the pipeline's bookkeeping), and the statements of the
+common cases (the unfiltered list, titles, copy groups by id) are built once, with bound
+parameters (:mod:`newsdesk.store.prebuilt` says why).
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from newsdesk.dedup import AttributionHints
 from newsdesk.errors import InvalidURL
+from newsdesk.model import Article
 from newsdesk.normalize import registered_domain
 from newsdesk.search import SearchQuery, parse_query
 from newsdesk.store.base import (
@@ -36,17 +43,21 @@ from newsdesk.store.base import (
     TitleRevision,
     VolumePoint,
 )
-from newsdesk.store.rows import chunks
-from newsdesk.store.schema import article_titles, articles, events, sources
+from newsdesk.store.rows import article_from_row, chunks
+from newsdesk.store.schema import UtcDateTime, article_titles, articles, events, sources
 from newsdesk.store.search import TextMatch
 
 __all__ = [
+    "ARTICLE_COLUMNS",
     "activity",
     "article_select",
+    "article_statement",
+    "articles_from_rows",
     "copy_groups",
     "copy_shares",
     "credits_a_source",
     "facets",
+    "read_articles",
     "sort_time",
     "source_volume",
     "title_histories",
@@ -55,6 +66,81 @@ __all__ = [
 
 sort_time = sa.func.coalesce(articles.c.published, articles.c.first_seen)
 """An article's place in time: when it says it was published, else when it was first seen."""
+
+#: The columns :func:`newsdesk.store.rows.article_from_row` reads, in the table's order.
+ARTICLE_COLUMNS: tuple[sa.Column[Any], ...] = tuple(
+    articles.c[name]
+    for name in (
+        "id",
+        "source_id",
+        "guid",
+        "url",
+        "canonical_url",
+        "title",
+        "summary",
+        "text",
+        "published",
+        "modified",
+        "authors",
+        "categories",
+        "language",
+        "site_name",
+        "image",
+        "description",
+        "status",
+        "error",
+        "attempts",
+        "first_seen",
+        "updated_at",
+        "copy_of",
+        "primary_id",
+        "copy_confidence",
+        "copy_kind",
+        "copy_reasons",
+    )
+)
+
+# Built once (see the module docstring).
+_IDS: sa.BindParameter[Any] = sa.bindparam("ids", expanding=True)
+_TITLES = (
+    sa.select(article_titles.c.article_id, article_titles.c.title, article_titles.c.seen_at)
+    .where(article_titles.c.article_id.in_(_IDS))
+    .order_by(article_titles.c.id)
+)
+_COPY_MEMBERS = (
+    sa.select(
+        articles.c.id,
+        articles.c.source_id,
+        articles.c.url,
+        articles.c.canonical_url,
+        articles.c.title,
+        articles.c.published,
+        articles.c.first_seen,
+        articles.c.copy_of,
+        articles.c.primary_id,
+        articles.c.primary_source,
+    )
+    .where(articles.c.primary_id.in_(_IDS))
+    .order_by(sort_time, articles.c.id)
+)
+_IN_CHUNK = 500
+
+
+def read_articles(
+    conn: Connection, stmt: sa.Select[Any], params: dict[str, Any] | None = None
+) -> list[Article]:
+    """The articles ``stmt`` selects (its columns include :data:`ARTICLE_COLUMNS`), in its
+    order, each with its title history: two queries."""
+    return articles_from_rows(conn, conn.execute(stmt, params or {}).all())
+
+
+def articles_from_rows(conn: Connection, rows: Sequence[Row[Any]]) -> list[Article]:
+    """Articles of ``rows`` (holding :data:`ARTICLE_COLUMNS`) with their title histories."""
+    titles: dict[int, list[str]] = {r.id: [] for r in rows}
+    for part in chunks(titles, _IN_CHUNK):
+        for article_id, title, _ in conn.execute(_TITLES, {"ids": part}):
+            titles[article_id].append(title)
+    return [article_from_row(r, titles=titles[r.id]) for r in rows]
 
 
 def _language_matches(column: Any, language: str) -> Any:
@@ -137,11 +223,45 @@ def _group_head(query: ArticleQuery) -> Any:
     )
 
 
+def _newest(fold: bool, after: bool) -> sa.Select[Any]:
+    """The unfiltered list's statement: ``:limit`` rows, after ``(:after_time, :after_id)``
+    when ``after``."""
+    stmt = sa.select(*ARTICLE_COLUMNS)
+    if fold:
+        stmt = stmt.where(_group_head(ArticleQuery()))
+    if after:
+        at = sa.bindparam("after_time", type_=UtcDateTime())
+        stmt = stmt.where(
+            sa.or_(
+                sort_time < at,
+                sa.and_(sort_time == at, articles.c.id < sa.bindparam("after_id")),
+            )
+        )
+    return stmt.order_by(sort_time.desc(), articles.c.id.desc()).limit(sa.bindparam("limit"))
+
+
+_NO_FILTER = ArticleQuery()
+_NEWEST = {(fold, after): _newest(fold, after) for fold in (False, True) for after in (False, True)}
+
+
+def article_statement(
+    query: ArticleQuery, *, limit: int, after: ArticleCursor | None
+) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """:func:`article_select` with its parameters; a statement built once when ``query``
+    has no filter (the front page's and the API's newest articles, and their later pages)."""
+    if replace(query, fold_copies=False) != _NO_FILTER:
+        return article_select(query, limit=limit, after=after), {}
+    params: dict[str, Any] = {"limit": limit}
+    if after is not None:
+        params.update(after_time=after.time, after_id=after.id)
+    return _NEWEST[query.fold_copies, after is not None], params
+
+
 def article_select(
     query: ArticleQuery, *, limit: int, after: ArticleCursor | None
 ) -> sa.Select[Any]:
     """The SELECT of one page of articles (``limit`` rows) matching ``query``."""
-    stmt = _filtered(sa.select(articles), articles, query)
+    stmt = _filtered(sa.select(*ARTICLE_COLUMNS), articles, query)
     if query.fold_copies:
         stmt = stmt.where(_group_head(query))
     if after is not None:
@@ -159,24 +279,8 @@ def copy_groups(conn: Connection, primary_ids: Sequence[int]) -> dict[int, tuple
     oldest first."""
     found: dict[int, list[CopyMember]] = {}
     wanted = sorted({int(i) for i in primary_ids})
-    for part in chunks(wanted, 500):
-        rows = conn.execute(
-            sa.select(
-                articles.c.id,
-                articles.c.source_id,
-                articles.c.url,
-                articles.c.canonical_url,
-                articles.c.title,
-                articles.c.published,
-                articles.c.first_seen,
-                articles.c.copy_of,
-                articles.c.primary_id,
-                articles.c.primary_source,
-            )
-            .where(articles.c.primary_id.in_(part))
-            .order_by(sort_time, articles.c.id)
-        )
-        for r in rows:
+    for part in chunks(wanted, _IN_CHUNK):
+        for r in conn.execute(_COPY_MEMBERS, {"ids": part}):
             found.setdefault(r.primary_id, []).append(
                 CopyMember(
                     id=r.id,
@@ -265,24 +369,14 @@ def copy_shares(conn: Connection, source_id: int | None = None) -> dict[int, Cop
 
 
 def title_history(conn: Connection, article_id: int) -> list[TitleRevision]:
-    rows = conn.execute(
-        sa.select(article_titles.c.title, article_titles.c.seen_at)
-        .where(article_titles.c.article_id == article_id)
-        .order_by(article_titles.c.id)
-    )
-    return [TitleRevision(title=r.title, seen_at=r.seen_at) for r in rows]
+    return title_histories(conn, [article_id])[article_id]
 
 
 def title_histories(conn: Connection, article_ids: Sequence[int]) -> dict[int, list[TitleRevision]]:
     found: dict[int, list[TitleRevision]] = {i: [] for i in article_ids}
-    for part in chunks(sorted(found), 500):
-        rows = conn.execute(
-            sa.select(article_titles.c.article_id, article_titles.c.title, article_titles.c.seen_at)
-            .where(article_titles.c.article_id.in_(part))
-            .order_by(article_titles.c.id)
-        )
-        for r in rows:
-            found[r.article_id].append(TitleRevision(title=r.title, seen_at=r.seen_at))
+    for part in chunks(sorted(found), _IN_CHUNK):
+        for article_id, title, seen_at in conn.execute(_TITLES, {"ids": part}):
+            found[article_id].append(TitleRevision(title=title, seen_at=seen_at))
     return found
 
 

@@ -93,6 +93,9 @@ _EXTRACTION_ROW = sa.select(
     articles.c.modified,
 ).where(articles.c.id == sa.bindparam("aid"))
 
+#: What get_article reads (built once: every article page and API answer runs it).
+_ARTICLE = sa.select(*reading.ARTICLE_COLUMNS).where(articles.c.id == sa.bindparam("aid"))
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -418,7 +421,7 @@ class SqlStore:
     @_guard
     def get_article(self, article_id: int) -> Article | None:
         with self._read() as conn:
-            found = self._articles(conn, sa.select(articles).where(articles.c.id == article_id))
+            found = reading.read_articles(conn, _ARTICLE, {"aid": article_id})
         return found[0] if found else None
 
     @_guard
@@ -651,10 +654,9 @@ class SqlStore:
         self, query: ArticleQuery, *, limit: int = 50, after: ArticleCursor | None = None
     ) -> ArticlePage:
         limit = max(1, limit)
+        stmt, params = reading.article_statement(query, limit=limit + 1, after=after)
         with self._read() as conn:
-            found = self._articles(
-                conn, reading.article_select(query, limit=limit + 1, after=after)
-            )
+            found = reading.read_articles(conn, stmt, params)
         return _page(found, limit)
 
     @_guard
@@ -768,14 +770,9 @@ class SqlStore:
         self, story_id: int, *, limit: int = 50, after: ArticleCursor | None = None
     ) -> ArticlePage:
         limit = max(1, limit)
-        query = story_rows.story_page_select(
-            story_id,
-            limit=limit + 1,
-            after_time=None if after is None else after.time,
-            after_id=None if after is None else after.id,
-        )
+        stmt, params = story_rows.story_page_statement(story_id, limit=limit + 1, after=after)
         with self._read() as conn:
-            found = self._articles(conn, query)
+            found = reading.read_articles(conn, stmt, params)
         return _page(found, limit)
 
     @_guard
@@ -817,14 +814,7 @@ class SqlStore:
         if not story_ids:
             return {}
         with self._read() as conn:
-            found = self._articles(
-                conn, story_rows.story_leads_select(story_ids, per_story=per_story)
-            )
-            owners = story_rows.article_stories(conn, [a.id for a in found])
-        leads: dict[int, list[Article]] = {}
-        for article in found:
-            leads.setdefault(owners[article.id], []).append(article)
-        return {k: tuple(v) for k, v in leads.items()}
+            return story_rows.story_leads(conn, story_ids, per_story=per_story)
 
     @_guard
     def title_histories(self, article_ids: Sequence[int]) -> dict[int, list[TitleRevision]]:

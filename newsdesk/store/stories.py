@@ -20,8 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from newsdesk.errors import StoreError
+from newsdesk.model import Article
 from newsdesk.normalize import domain_or_none
 from newsdesk.store.base import (
+    ArticleCursor,
     ClusterSnapshot,
     StoryCursor,
     StoryInput,
@@ -29,8 +31,16 @@ from newsdesk.store.base import (
     StoryRecord,
 )
 from newsdesk.store.prebuilt import UPDATE_ARTICLE, upsert
+from newsdesk.store.reading import ARTICLE_COLUMNS, articles_from_rows
 from newsdesk.store.rows import RAW_ENCODING, chunks, compress_page, decompress_page
-from newsdesk.store.schema import articles, cluster_snapshots, sources, stories, story_links
+from newsdesk.store.schema import (
+    UtcDateTime,
+    articles,
+    cluster_snapshots,
+    sources,
+    stories,
+    story_links,
+)
 from newsdesk.stories import ArticleView, Assignment, StoryState
 
 __all__ = [
@@ -47,8 +57,8 @@ __all__ = [
     "stories_by_id",
     "story",
     "story_input",
-    "story_leads_select",
-    "story_page_select",
+    "story_leads",
+    "story_page_statement",
     "top_stories",
     "unassigned",
 ]
@@ -127,6 +137,11 @@ _STORY_COLUMNS = (
     "rank_key",
 )
 _LINK_COLUMNS = ("language", "confidence", "updated_at")
+_LINKS = (
+    sa.select(story_links)
+    .where(story_links.c.story_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(story_links.c.confidence.desc(), story_links.c.other_id)
+)
 _DROP_LINKS_FROM = sa.delete(story_links).where(story_links.c.story_id == _SID)
 _DROP_LINKS_TO = sa.delete(story_links).where(story_links.c.other_id == _SID)
 
@@ -438,12 +453,7 @@ def mark_dormant(conn: Connection, *, before: datetime) -> int:
 def _links(conn: Connection, story_ids: Iterable[int]) -> dict[int, tuple[StoryLink, ...]]:
     found: dict[int, list[StoryLink]] = {}
     for part in chunks(sorted(set(story_ids)), 500):
-        rows = conn.execute(
-            sa.select(story_links)
-            .where(story_links.c.story_id.in_(part))
-            .order_by(story_links.c.confidence.desc(), story_links.c.other_id)
-        )
-        for r in rows:
+        for r in conn.execute(_LINKS, {"ids": part}):
             found.setdefault(r.story_id, []).append(
                 StoryLink(story_id=r.other_id, language=r.language, confidence=r.confidence)
             )
@@ -472,7 +482,7 @@ def _record(row: Any, links: tuple[StoryLink, ...], score: float = 0.0) -> Story
 
 
 def story(conn: Connection, story_id: int) -> StoryRecord | None:
-    row = conn.execute(sa.select(stories).where(stories.c.id == story_id)).one_or_none()
+    row = conn.execute(_STORY, {"sid": story_id}).one_or_none()
     if row is None:
         return None
     return _record(row, _links(conn, [story_id]).get(story_id, ()))
@@ -487,10 +497,11 @@ def stories_by_id(conn: Connection, story_ids: Sequence[int]) -> dict[int, Story
     return {r.id: _record(r, links.get(r.id, ())) for r in rows}
 
 
-def story_leads_select(story_ids: Sequence[int], *, per_story: int) -> Any:
-    """Articles: of each story, the earliest original of each outlet, the first
-    ``per_story`` outlets by (time, id); ordered by story, then time. Both window functions
-    read only the given stories' rows (``ix_articles_story_newest``)."""
+def _leads_select() -> Any:
+    """Articles (:data:`~newsdesk.store.reading.ARTICLE_COLUMNS` and ``story_id``): of each
+    story of ``:ids``, the earliest original of each outlet, the first ``:per_story``
+    outlets by (time, id); ordered by story, then time. Both window functions read only the
+    given stories' rows (``ix_articles_story_newest``)."""
     by_outlet = (
         sa.select(
             articles.c.id,
@@ -503,7 +514,10 @@ def story_leads_select(story_ids: Sequence[int], *, per_story: int) -> Any:
             )
             .label("nth_of_outlet"),
         )
-        .where(articles.c.story_id.in_(sorted(set(story_ids))), articles.c.copy_of.is_(None))
+        .where(
+            articles.c.story_id.in_(sa.bindparam("ids", expanding=True)),
+            articles.c.copy_of.is_(None),
+        )
         .subquery("by_outlet")
     )
     firsts = (
@@ -517,23 +531,58 @@ def story_leads_select(story_ids: Sequence[int], *, per_story: int) -> Any:
         .subquery("firsts")
     )
     return (
-        sa.select(articles)
+        sa.select(*ARTICLE_COLUMNS, articles.c.story_id)
         .join(firsts, firsts.c.id == articles.c.id)
-        .where(firsts.c.place <= max(1, per_story))
+        .where(firsts.c.place <= sa.bindparam("per_story"))
         .order_by(articles.c.story_id, firsts.c.place)
     )
 
 
-def story_page_select(story_id: int, *, limit: int, after_time: Any, after_id: int | None) -> Any:
-    stmt = sa.select(articles).where(articles.c.story_id == story_id)
-    if after_id is not None:
+_LEADS = _leads_select()
+
+
+def story_leads(
+    conn: Connection, story_ids: Sequence[int], *, per_story: int
+) -> dict[int, tuple[Article, ...]]:
+    """See :meth:`newsdesk.store.base.Store.story_leads`: one query for the articles (and
+    one for their title histories), each row naming its story."""
+    wanted = sorted(set(story_ids))
+    if not wanted:
+        return {}
+    params = {"ids": wanted, "per_story": max(1, per_story)}
+    rows = conn.execute(_LEADS, params).all()
+    found = articles_from_rows(conn, rows)
+    leads: dict[int, list[Article]] = {}
+    for row, article in zip(rows, found, strict=True):
+        leads.setdefault(int(row.story_id), []).append(article)
+    return {k: tuple(v) for k, v in leads.items()}
+
+
+def _page_select(after: bool) -> Any:
+    stmt = sa.select(*ARTICLE_COLUMNS).where(articles.c.story_id == _SID)
+    if after:
+        at = sa.bindparam("after_time", type_=UtcDateTime())
         stmt = stmt.where(
             sa.or_(
-                sort_time < after_time,
-                sa.and_(sort_time == after_time, articles.c.id < after_id),
+                sort_time < at,
+                sa.and_(sort_time == at, articles.c.id < sa.bindparam("after_id")),
             )
         )
-    return stmt.order_by(sort_time.desc(), articles.c.id.desc()).limit(limit)
+    return stmt.order_by(sort_time.desc(), articles.c.id.desc()).limit(sa.bindparam("limit"))
+
+
+_PAGE = {after: _page_select(after) for after in (False, True)}
+
+
+def story_page_statement(
+    story_id: int, *, limit: int, after: ArticleCursor | None
+) -> tuple[Any, dict[str, Any]]:
+    """A page of a story's articles, newest first: the statement (built once) and its
+    parameters."""
+    params: dict[str, Any] = {"sid": story_id, "limit": limit}
+    if after is not None:
+        params.update(after_time=after.time, after_id=after.id)
+    return _PAGE[after is not None], params
 
 
 def article_stories(conn: Connection, article_ids: Sequence[int]) -> dict[int, int]:
