@@ -151,8 +151,10 @@ def outlet_url(article: Article) -> str | None:
     return outlet_link(article.url, article.canonical_url)
 
 
+@functools.lru_cache(maxsize=8192)
 def outlet_link(url: str | None, canonical_url: str | None) -> str | None:
-    """:func:`outlet_url` from an article's two URLs."""
+    """:func:`outlet_url` from an article's two URLs (remembered: a page shows dozens of
+    links, each parsed twice, and the same articles are shown again and again)."""
     url = safe_http_url(url)
     canonical = safe_http_url(canonical_url)
     if canonical and url and _same_site(_host(canonical), _host(url)):
