@@ -8,6 +8,7 @@ import pytest
 
 from newsdesk.config import MAX_AUTO_EXTRACT_PROCESSES, load_settings
 from newsdesk.errors import ConfigError
+from newsdesk.storydesk import cluster_options
 
 
 @pytest.mark.parametrize("cores", [None, 1, 2, 16])
@@ -32,3 +33,19 @@ def test_extract_processes_given_are_kept(
 def test_negative_extract_processes_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         load_settings(tmp_path, extract_processes=-1)
+
+
+def test_story_embeddings_turn_on_the_clusterers_embeddings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not cluster_options(load_settings(tmp_path)).embeddings
+    monkeypatch.setattr("newsdesk.config.find_spec", lambda name: object())  # "installed"
+    assert cluster_options(load_settings(tmp_path, story_embeddings=True)).embeddings
+
+
+def test_story_embeddings_without_the_extra_are_refused_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("newsdesk.config.find_spec", lambda name: None)  # nothing installed
+    with pytest.raises(ConfigError, match=r"embeddings' extra.*missing: torch"):
+        load_settings(tmp_path, story_embeddings=True)
