@@ -157,14 +157,19 @@ def _filtered(stmt: sa.Select[Any], table: Any, query: ArticleQuery) -> sa.Selec
     time = sa.func.coalesce(table.c.published, table.c.first_seen)
     if query.source_ids:
         stmt = stmt.where(table.c.source_id.in_(query.source_ids))
-    if query.country or query.language:
+    country = query.country.strip().upper() if query.country else None
+    if query.language:
         outlet = sources.alias() if table is not articles else sources
         stmt = stmt.join(outlet, outlet.c.id == table.c.source_id)
-        if query.country:
-            stmt = stmt.where(sa.func.upper(outlet.c.country) == query.country.strip().upper())
-        if query.language:
-            lang = sa.func.coalesce(table.c.language, outlet.c.language)
-            stmt = stmt.where(_language_matches(lang, query.language))
+        if country:
+            stmt = stmt.where(sa.func.upper(outlet.c.country) == country)
+        lang = sa.func.coalesce(table.c.language, outlet.c.language)
+        stmt = stmt.where(_language_matches(lang, query.language))
+    elif country:
+        # the country's sources first (a few rows), so each article is tested by its
+        # source_id alone, read off ix_articles_newest, without a join
+        of_country = sa.select(sources.c.id).where(sa.func.upper(sources.c.country) == country)
+        stmt = stmt.where(table.c.source_id.in_(of_country))
     if query.topic:
         # categories is a JSON list: look for the topic as a JSON string, serialised the way
         # the column serialises it (json.dumps, ASCII-escaped), so both backends agree.

@@ -176,9 +176,12 @@ articles = sa.Table(
     sa.Index("ix_articles_primary_id", "primary_id"),
     sa.Index("ix_articles_story_seq", "story_seq", unique=True),
     sa.Index("ix_articles_recheck_at", "recheck_at"),
+    sa.Index("ix_articles_checked_at", "checked_at"),  # revision 0008: the status page
 )
 
-# list_articles: newest first by published, else first seen.
+# list_articles: newest first by published, else first seen. On SQLite (revision 0008) it
+# also carries source_id, primary_id, language and categories, so filtered lists test rows
+# without reading their texts; SQLite cannot reflect expression indexes, PostgreSQL has this.
 sa.Index(
     "ix_articles_newest",
     sa.func.coalesce(articles.c.published, articles.c.first_seen),
