@@ -28,7 +28,7 @@ from newsdesk.web.api.schemas import (
     SourceOut,
     StatusOut,
     article_detail,
-    article_out,
+    article_list_json,
     source_out,
 )
 from newsdesk.web.context import Filters, WebContext, etag_response, get_filters
@@ -131,16 +131,16 @@ def api_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
         page = ctx.store.query_articles(query, limit=limit, after=after)
         next_cursor = encode_cursor(page.next) if page.next else None
         extra = {"copies": copies} if copies != "fold" else {}
-        body = ArticleList(
-            items=[article_out(v) for v in ctx.views(page.articles)],
+        body = article_list_json(
+            ctx.views(page.articles),
             next_cursor=next_cursor,
-            next=(
+            next_url=(
                 "/api/v1/articles?" + filters.encode(limit=str(limit), **extra, cursor=next_cursor)
                 if next_cursor
                 else None
             ),
         )
-        return etag_response(request, body.model_dump_json().encode(), JSON)
+        return etag_response(request, body, JSON)
 
     @router.get(
         "/articles/{article_id}",

@@ -6,9 +6,11 @@ source and, where known, the outlet it was copied from"): ``primary_source``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsdesk.model import Source
@@ -44,7 +46,9 @@ __all__ = [
     "SourceOut",
     "StatusOut",
     "TextRevisionOut",
+    "article_data",
     "article_detail",
+    "article_list_json",
     "article_out",
     "change_out",
     "source_out",
@@ -407,65 +411,80 @@ class StatusOut(BaseModel):
     last_hour: Activity
 
 
-# Lists build fifty of these per answer: the values come from our own views, already of the
-# declared types, so they are constructed without validation (model_construct); the JSON is
-# the same.
-def _ref_out(ref: ArticleRef) -> ArticleRefOut:
-    return ArticleRefOut.model_construct(
-        article_id=ref.id,
-        source_id=ref.source_id,
-        outlet=ref.outlet,
-        url=ref.link,
-        page=f"/articles/{ref.id}" if ref.id is not None else None,
-        published=ref.published,
-    )
+# Lists serialise fifty articles per answer. Their values come from our own views, already
+# of the declared types, so lists are built as plain data in the models' field order and
+# written by pydantic's own serialiser (:func:`pydantic_core.to_json`): the JSON is the
+# models' JSON, without constructing and validating some 250 models per answer.
+def _ref_data(ref: ArticleRef) -> dict[str, Any]:
+    return {
+        "article_id": ref.id,
+        "source_id": ref.source_id,
+        "outlet": ref.outlet,
+        "url": ref.link,
+        "page": f"/articles/{ref.id}" if ref.id is not None else None,
+        "published": ref.published,
+    }
 
 
-def article_out(view: ArticleView) -> ArticleOut:
+def article_data(view: ArticleView) -> dict[str, Any]:
+    """:class:`ArticleOut` of ``view`` as plain data (for :func:`pydantic_core.to_json`)."""
     prov = view.provenance
     primary = None
     if prov is not None and prov.primary is not None:
-        ref = prov.primary
-        primary = PrimarySourceOut.model_construct(
-            article_id=ref.id,
-            source_id=ref.source_id,
-            outlet=ref.outlet,
-            url=ref.link,
-            page=f"/articles/{ref.id}" if ref.id is not None else None,
-            published=ref.published,
-            this_article=prov.is_primary,
-            why=prov.why,
-            summary=prov.line,
-        )
-    return ArticleOut.model_construct(
-        id=view.id,
-        source_id=view.source_id,
-        outlet=view.outlet,
-        title=view.title,
-        excerpt=view.excerpt,
-        url=view.link,
-        published=view.published,
-        first_seen=view.first_seen,
-        language=view.language,
-        country=view.country,
-        authors=list(view.authors),
-        topics=list(view.topics),
-        revised=view.revised,
-        edited=view.edited,
-        page=f"/articles/{view.id}",
-        primary_source=primary,
-        copied_from=_ref_out(prov.copied_from) if prov and prov.copied_from else None,
-        copy_decision=(
-            CopyDecisionOut.model_construct(
-                kind=prov.kind, confidence=prov.confidence, reasons=list(prov.reasons)
-            )
+        primary = {
+            **_ref_data(prov.primary),
+            "this_article": prov.is_primary,
+            "why": prov.why,
+            "summary": prov.line,
+        }
+    return {
+        "id": view.id,
+        "source_id": view.source_id,
+        "outlet": view.outlet,
+        "title": view.title,
+        "excerpt": view.excerpt,
+        "url": view.link,
+        "published": view.published,
+        "first_seen": view.first_seen,
+        "language": view.language,
+        "country": view.country,
+        "authors": list(view.authors),
+        "topics": list(view.topics),
+        "revised": view.revised,
+        "edited": view.edited,
+        "page": f"/articles/{view.id}",
+        "primary_source": primary,
+        "copied_from": _ref_data(prov.copied_from) if prov and prov.copied_from else None,
+        "copy_decision": (
+            {
+                "kind": prov.kind,
+                "confidence": None if prov.confidence is None else float(prov.confidence),
+                "reasons": list(prov.reasons),
+            }
             if prov
             else None
         ),
-        copies=CopiesOut.model_construct(
-            count=prov.copies_total if prov else 0,
-            items=[_ref_out(c) for c in prov.copies] if prov else [],
-        ),
+        "copies": {
+            "count": prov.copies_total if prov else 0,
+            "items": [_ref_data(c) for c in prov.copies] if prov else [],
+        },
+    }
+
+
+def article_out(view: ArticleView) -> ArticleOut:
+    return ArticleOut.model_validate(article_data(view))
+
+
+def article_list_json(
+    views: Sequence[ArticleView], *, next_cursor: str | None, next_url: str | None
+) -> bytes:
+    """The JSON of an :class:`ArticleList`."""
+    return pydantic_core.to_json(
+        {
+            "items": [article_data(v) for v in views],
+            "next_cursor": next_cursor,
+            "next": next_url,
+        }
     )
 
 

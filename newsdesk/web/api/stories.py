@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import pydantic_core
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,7 +43,7 @@ from newsdesk.web.present import (
     encode_story_cursor,
 )
 
-__all__ = ["STORY_DETAIL_EXAMPLE", "STORY_EXAMPLE", "story_api_router"]
+__all__ = ["STORY_DETAIL_EXAMPLE", "STORY_EXAMPLE", "story_api_router", "story_data", "story_out"]
 
 OTHERS = 3  # other outlets' articles in a list item
 
@@ -307,21 +308,43 @@ def _base(record: StoryRecord, headline: str) -> dict[str, Any]:
     }
 
 
-def story_out(card: StoryCard) -> StoryOut:
-    return StoryOut(
-        **_base(card.record, card.headline),
-        primary_source=_ref(card.primary) if card.primary else None,
-        coverage=[_ref(v) for v in card.others],
-        links=[
-            StoryLinkOut(
-                story_id=link.story_id,
-                language=link.language,
-                confidence=link.confidence,
-                page=f"/stories/{link.story_id}",
-            )
+def _ref_data(view: ArticleView) -> dict[str, Any]:
+    return {
+        "article_id": view.id,
+        "source_id": view.source_id,
+        "outlet": view.outlet,
+        "title": view.title,
+        "url": view.link,
+        "page": f"/articles/{view.id}",
+        "published": view.time,
+        "country": view.country,
+        "language": view.language,
+    }
+
+
+def story_data(card: StoryCard) -> dict[str, Any]:
+    """:class:`StoryOut` of ``card`` as plain data, in its field order (the lists are
+    written by :func:`pydantic_core.to_json`, as the article lists are)."""
+    base = _base(card.record, card.headline)
+    base["score"] = float(base["score"])
+    return {
+        **base,
+        "primary_source": _ref_data(card.primary) if card.primary else None,
+        "coverage": [_ref_data(v) for v in card.others],
+        "links": [
+            {
+                "story_id": link.story_id,
+                "language": link.language,
+                "confidence": float(link.confidence),
+                "page": f"/stories/{link.story_id}",
+            }
             for link in card.record.links
         ],
-    )
+    }
+
+
+def story_out(card: StoryCard) -> StoryOut:
+    return StoryOut.model_validate(story_data(card))
 
 
 def _item(item: CoverageItem) -> CoverageItemOut:
@@ -447,17 +470,19 @@ def story_api_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRoute
         params = {
             k: v for k, v in (("language", language), ("country", country), ("since", since)) if v
         }
-        body = StoryList(
-            items=[story_out(c) for c in ctx.cards(page, others=OTHERS)],
-            next_cursor=next_cursor,
-            next=(
-                "/api/v1/stories?"
-                + urlencode({**params, "limit": str(limit), "cursor": next_cursor})
-                if next_cursor
-                else None
-            ),
+        body = pydantic_core.to_json(
+            {
+                "items": [story_data(c) for c in ctx.cards(page, others=OTHERS)],
+                "next_cursor": next_cursor,
+                "next": (
+                    "/api/v1/stories?"
+                    + urlencode({**params, "limit": str(limit), "cursor": next_cursor})
+                    if next_cursor
+                    else None
+                ),
+            }
         )
-        return etag_response(request, body.model_dump_json().encode(), JSON)
+        return etag_response(request, body, JSON)
 
     @router.get(
         "/stories/{story_id}",
