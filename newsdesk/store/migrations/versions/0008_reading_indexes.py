@@ -31,8 +31,8 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_NEWEST = [sa.text("coalesce(published, first_seen)"), "id"]
-_FILTERED = ["source_id", "primary_id", "language", "categories"]
+_NEWEST: list[str | sa.TextClause] = [sa.text("coalesce(published, first_seen)"), "id"]
+_FILTERED: list[str | sa.TextClause] = ["source_id", "primary_id", "language", "categories"]
 
 
 def upgrade() -> None:
