@@ -151,13 +151,17 @@ class VolumePoint:
 
 @dataclass(frozen=True, slots=True)
 class Activity:
-    """What happened in a window: new articles, extracted pages, polled sources, events."""
+    """What happened in a window: new articles, extracted pages, polled sources, events;
+    extracted articles whose page was fetched again (``articles_rechecked``: a re-check's
+    fetch, not the first extraction) and text revisions found (``articles_revised``)."""
 
     since: datetime
     articles_new: int
     articles_extracted: int
     sources_polled: int
     events: int
+    articles_rechecked: int = 0
+    articles_revised: int = 0
 
 
 @dataclass(frozen=True, slots=True)

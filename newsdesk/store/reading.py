@@ -44,7 +44,14 @@ from newsdesk.store.base import (
     VolumePoint,
 )
 from newsdesk.store.rows import article_from_row, chunks
-from newsdesk.store.schema import UtcDateTime, article_titles, articles, events, sources
+from newsdesk.store.schema import (
+    UtcDateTime,
+    article_revisions,
+    article_titles,
+    articles,
+    events,
+    sources,
+)
 from newsdesk.store.search import TextMatch
 
 __all__ = [
@@ -415,6 +422,17 @@ def activity(conn: Connection, *, since: datetime) -> Activity:
         articles_extracted=count(articles, articles.c.extracted_at >= since),
         sources_polled=count(sources, sources.c.last_polled >= since),
         events=count(events, events.c.at >= since),
+        # A first extraction sets checked_at and extracted_at together; a re-check's fetch
+        # moves checked_at alone (ix_articles_checked_at bounds the count to the window).
+        articles_rechecked=count(
+            articles,
+            sa.and_(
+                articles.c.checked_at >= since,
+                articles.c.extracted_at.is_not(None),
+                articles.c.checked_at > articles.c.extracted_at,
+            ),
+        ),
+        articles_revised=count(article_revisions, article_revisions.c.seen_at >= since),
     )
 
 

@@ -1,4 +1,5 @@
-"""The operator's status page: queue depth, fetch rates, errors by kind, failing sources."""
+"""The operator's status page: queue depth, fetch rates, pages re-checked and texts revised,
+errors by kind, failing sources."""
 
 from __future__ import annotations
 

@@ -305,3 +305,29 @@ def test_postgres_due_rechecks_use_the_index(store: SqlStore) -> None:
         compiled = stmt.compile(conn, compile_kwargs={"literal_binds": True})
         plan = "\n".join(row[0] for row in conn.execute(sa.text(f"EXPLAIN {compiled}")))
     assert "ix_articles_recheck_at" in plan, plan
+
+
+def test_activity_counts_rechecked_pages_and_revised_texts(store: SqlStore) -> None:
+    """A re-check's fetch counts, the first extraction does not; a failed fetch does not;
+    revisions count by when they were found."""
+    checked = extracted_article(store, "a")
+    failed = extracted_article(store, "b")
+    revised = extracted_article(store, "c")
+    extracted_article(store, "d")  # extracted, never re-checked
+    window = later(7000)
+    assert store.activity(since=later(0)).articles_rechecked == 0  # first fetches only
+    store.record_recheck(checked, now=later(7300), fetched=True, recheck_at=None)
+    store.record_recheck(failed, now=later(7300), fetched=False, recheck_at=None)
+    assert store.save_text_revision(
+        revised,
+        change(),
+        now=later(7400),
+        previous_text=BEFORE,
+        text=AFTER,
+        recheck_at=None,
+    )
+    act = store.activity(since=window)
+    assert (act.articles_rechecked, act.articles_revised) == (2, 1)
+    later_act = store.activity(since=later(7350))
+    assert (later_act.articles_rechecked, later_act.articles_revised) == (1, 1)
+    assert store.activity(since=later(7500)).articles_rechecked == 0
