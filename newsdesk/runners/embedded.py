@@ -139,27 +139,15 @@ async def _process_pending(
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
-    async def process(article: Article) -> None:
+    async def step(article: Article, *, recheck: bool = False) -> None:
+        """Process (or re-check) one article; a crash is logged and counted, the round
+        goes on."""
         try:
-            summary.add_article(await process_article(ctx, article))
-        except Exception as exc:  # as above: logged and counted, the round goes on
-            _record_crash(
-                ctx,
-                summary,
-                exc,
-                what=article.url,
-                source_id=article.source_id,
-                article_id=article.id,
-            )
-        finally:
-            in_flight.release()
-        if progress:
-            progress("article", 1)
-
-    async def recheck(article: Article) -> None:
-        try:
-            summary.add_recheck(await recheck_article(ctx, article))
-        except Exception as exc:  # as above
+            if recheck:
+                summary.add_recheck(await recheck_article(ctx, article))
+            else:
+                summary.add_article(await process_article(ctx, article))
+        except Exception as exc:
             _record_crash(
                 ctx,
                 summary,
@@ -184,7 +172,7 @@ async def _process_pending(
                     progress("articles-total", len(batch))
                 for article in batch:
                     await in_flight.acquire()
-                    start(process(article))
+                    start(step(article))
         budget = ctx.settings.rechecks_per_round
         for source_id in source_ids:
             if budget <= 0:
@@ -195,7 +183,7 @@ async def _process_pending(
                 progress("articles-total", len(due))
             for article in due:
                 await in_flight.acquire()
-                start(recheck(article))
+                start(step(article, recheck=True))
         if tasks:
             await asyncio.gather(*tasks)
     except BaseException:  # cancelled (Ctrl-C): no article step is left running behind
