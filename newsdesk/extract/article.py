@@ -4,7 +4,9 @@ How the text is chosen (each step measured on the extraction benchmark, see
 ``docs/design-extract.md``):
 
 1. trafilatura in fast mode with ``favor_precision``, on the tree we parsed (trafilatura
-   prunes a copy of it). Only when that kept fewer than
+   prunes a copy of it), told to prune a few more kinds of chrome and kept from dropping the
+   text that follows empty elements (:mod:`newsdesk.extract.prune`). Only when that kept
+   fewer than
    :attr:`ExtractOptions.recheck_below` words is trafilatura run again, plain, and the
    precise text kept unless it lost more than half of the plain run's words (then it cut
    the article itself, not just the chrome around it).
@@ -39,6 +41,7 @@ from newsdesk.errors import ExtractError
 from newsdesk.extract.decode import decode_html, looks_like_html
 from newsdesk.extract.metadata import Declared, clean_lines, declared_metadata
 from newsdesk.extract.parse import parse_html
+from newsdesk.extract.prune import PRUNE_XPATHS, keep_tails
 from newsdesk.extract.score import tokens
 from newsdesk.model import ExtractedArticle
 
@@ -204,13 +207,15 @@ def _trafilatura(tree: HtmlElement, url: str | None, *, precise: bool) -> str:
     try:
         result = trafilatura.extract(
             # Given a parsed tree, trafilatura prunes a copy of it (not the tree itself), so
-            # both runs and the metadata fallback share our one parse.
-            tree,
+            # both runs and the metadata fallback share our one parse. Only the precise run
+            # drops the text after empty elements (see extract.prune).
+            keep_tails(tree) if precise else tree,
             url=url,
             fast=True,
             favor_precision=precise,
             include_comments=False,
             deduplicate=False,
+            prune_xpath=list(PRUNE_XPATHS),
         )
     except (ValueError, TypeError, etree.LxmlError, RecursionError):
         # trafilatura turns most failures into None already; these are what escape it on

@@ -1,0 +1,86 @@
+"""What we change in a page's tree before trafilatura reads it (pure).
+
+Two kinds of change, each measured on the benchmark's tune half (``docs/design-extract.md``):
+
+- :data:`PRUNE_XPATHS`: page chrome that trafilatura's own class/id vocabulary misses, given to
+  trafilatura as ``prune_xpath`` so that it removes them from its own copy of the tree (ours
+  stays unchanged, and costs no extra copy).
+- :func:`keep_tails`: trafilatura's precision mode deletes empty elements *together with the
+  text that follows them* (``prune_html``: ``keep_tail`` is off in that mode). A paragraph that
+  starts after an empty anchor (WordPress puts ``<span id="more-123"></span>`` where a post's
+  teaser ends) or an empty ``<em></em>`` then loses its text. We remove such empty elements
+  first, keeping what follows them.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from lxml.html import HtmlElement
+
+__all__ = ["PRUNE_XPATHS", "keep_tails"]
+
+# Class tokens are compared whole, after turning "-" and "_" into spaces: "nrplus-cta-wrap"
+# has the token "cta"; "sw-ctt-btn" has "btn".
+_TOKENS = "concat(' ', translate(@class, '_-', '  '), ' ')"
+
+PRUNE_XPATHS: tuple[str, ...] = (
+    # Calls to action ("cta": subscribe / join / visit boxes) and buttons ("btn": "Click To
+    # Tweet", "Visit Website"): controls and pitches, not story. A class that *starts* with
+    # read-more/readmore is a "read more" teaser box ("read-more-big__container"); one that
+    # merely ends with it ("entry-content-read-more") is a story container and stays.
+    f"//*[contains({_TOKENS}, ' cta ') or contains({_TOKENS}, ' btn ')"
+    " or contains(concat(' ', @class), ' read-more')"
+    " or contains(concat(' ', @class), ' readmore')]",
+    # Hover cards inside running text: an inline element in a paragraph that carries an image
+    # and two or more links is a person/product card that shows on hover ("Ilhan Omar" followed
+    # by her photo and three headlines), not prose. Only the innermost such element goes, so
+    # the paragraph and the link text that triggers the card stay.
+    "//p//span[.//img and count(.//a) >= 2][not(.//span[.//img and count(.//a) >= 2])]",
+)
+
+# The elements trafilatura's prune_html deletes when empty (trafilatura.settings.CUT_EMPTY_ELEMS
+# in 2.3.1); only these lose their tail.
+_CUT_WHEN_EMPTY = (
+    "article",
+    "b",
+    "blockquote",
+    "dd",
+    "div",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "i",
+    "li",
+    "main",
+    "p",
+    "pre",
+    "q",
+    "section",
+    "span",
+    "strong",
+)
+
+
+def _empty_with_tail(element: HtmlElement) -> bool:
+    tail = element.tail
+    return element.text is None and len(element) == 0 and bool(tail) and not tail.isspace()
+
+
+def keep_tails(tree: HtmlElement) -> HtmlElement:
+    """``tree``, or when it has empty elements followed by text, a copy without them.
+
+    The text that followed each removed element joins its neighbour's text, as the browser
+    shows it. ``tree`` itself is never changed (callers share it).
+    """
+    if not any(_empty_with_tail(element) for element in tree.iter(_CUT_WHEN_EMPTY)):
+        return tree
+    fixed: HtmlElement = copy.deepcopy(tree)
+    for element in [e for e in fixed.iter(_CUT_WHEN_EMPTY) if _empty_with_tail(e)]:
+        element.drop_tree()
+    return fixed
