@@ -18,6 +18,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import GenericFunction
 
 from newsdesk.errors import StoreError
 from newsdesk.model import Article
@@ -603,6 +606,26 @@ def _language_matches(column: Any, language: str) -> Any:
     return sa.or_(lowered == lang, lowered.startswith(lang + "-", autoescape=True))
 
 
+class _unindexed(GenericFunction[datetime]):
+    """A column the SQLite planner must not pick an index for (``+column``; the column
+    itself elsewhere): SQLite would range-scan ix_stories_last_update and sort the whole
+    window rather than read the ranking off ix_stories_rank_key."""
+
+    name = "newsdesk_unindexed"
+    inherit_cache = True
+    type = UtcDateTime()
+
+
+@compiles(_unindexed)
+def _unindexed_default(element: _unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(_unindexed, "sqlite")
+def _unindexed_sqlite(element: _unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
+
+
 def rank_key(breadth: int, last_update: datetime | None) -> float | None:
     """The story's place on the front page, fixed when it is written: ordering by
     ``log2(breadth) + last_update / half-life`` is ordering by breadth halved every
@@ -634,9 +657,20 @@ def top_stories(
     if after is not None:
         now = after.at
     since = now - _DEFAULT_WINDOW if since is None else since
+    if language or country:
+        # a filter may keep few stories: bound the scan by the window (ix_stories_last_update)
+        in_window = stories.c.last_update >= since
+    else:
+        # every story in the window counts: walk the ranking (ix_stories_rank_key) and stop
+        # after ``limit``. No story of the window ranks below the lowest key it could have
+        # (breadth ~0, updated at ``since``), which bounds the walk when the window is thin.
+        in_window = sa.and_(
+            _unindexed(stories.c.last_update) >= since,
+            stories.c.rank_key >= math.log2(1e-9) + _half_lives(since),
+        )
     query = sa.select(stories).where(
         stories.c.status != "merged",
-        stories.c.last_update >= since,
+        in_window,
         stories.c.rank_key.is_not(None),
     )
     if after is not None:

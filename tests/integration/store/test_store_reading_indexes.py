@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -10,8 +12,10 @@ from alembic.config import Config
 
 from newsdesk.store import open_store
 from newsdesk.store.base import ArticleQuery
+from newsdesk.store.schema import stories
 from newsdesk.store.sql import MIGRATIONS, SqlStore
-from tests.integration.store.test_store_reading import fill
+from newsdesk.store.stories import rank_key
+from tests.integration.store.test_store_reading import NOW, fill
 
 
 def newest_index_sql(store: SqlStore) -> str | None:
@@ -77,3 +81,53 @@ def test_filtered_lists_are_read_off_the_wider_index_and_0008_goes_down_and_up(
         assert [a.id for a in store.query_articles(query).articles] == expected
     finally:
         store.close()
+
+
+def test_top_stories_walk_the_ranking_index_unless_filtered(store: SqlStore) -> None:
+    """Unfiltered, the front page's stories are read off ix_stories_rank_key: with the
+    statistics of a month of stories SQLite would otherwise range-scan the window by
+    ix_stories_last_update and sort it all."""
+    if store.url.get_backend_name() != "sqlite":
+        return  # PostgreSQL plans by its own statistics
+    rows = []
+    for i in range(3000):
+        at = NOW - timedelta(minutes=15 * i)
+        breadth = 1 + i % 7
+        rows.append(
+            {
+                "id": i + 1,
+                "headline": f"Story {i}",
+                "first_seen": at,
+                "last_update": at,
+                "outlets": list(range(breadth)),
+                "countries": [],
+                "languages": ["en"],
+                "outlet_count": breadth,
+                "updated_at": at,
+                "rank_key": rank_key(breadth, at),
+            }
+        )
+    with store._write() as conn:
+        conn.execute(sa.insert(stories), rows)
+        conn.exec_driver_sql("ANALYZE")
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "FROM stories" in statement:
+            seen.append((statement, params))
+
+    sa.event.listen(store._engine, "before_cursor_execute", record)
+    try:
+        top = store.top_stories(now=NOW, limit=5)
+    finally:
+        sa.event.remove(store._engine, "before_cursor_execute", record)
+    with store._engine.connect() as conn:
+        statement, params = seen[0]
+        plan = " ".join(
+            str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+        )
+    assert "ix_stories_rank_key" in plan
+    # the ranking itself: breadth halved every 12 hours, newest first among equals
+    window = [r for r in rows if r["last_update"] >= NOW - timedelta(hours=48)]
+    window.sort(key=lambda r: (-r["rank_key"], -r["last_update"].timestamp(), -r["id"]))
+    assert [s.id for s in top] == [r["id"] for r in window[:5]]
