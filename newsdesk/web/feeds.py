@@ -14,6 +14,7 @@ have a ``_newsdesk`` extension with the primary source and the article it was co
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -49,7 +50,9 @@ class FeedSpec:
     updated: datetime | None = None
 
 
+@functools.lru_cache(maxsize=16384)
 def _clean(text: str) -> str:
+    # pure, and the same headlines, outlets and excerpts go into every request's feed
     return _NOT_XML.sub("", plain_text(text)).replace("\n", " ")
 
 
