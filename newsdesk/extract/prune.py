@@ -21,22 +21,24 @@ from lxml.html import HtmlElement
 __all__ = ["PRUNE_XPATHS", "keep_tails"]
 
 # Class tokens are compared whole, after turning "-" and "_" into spaces: "nrplus-cta-wrap"
-# has the token "cta"; "sw-ctt-btn" has "btn".
+# has the token "cta" and "sw-ctt-btn" has "btn", but "octane" or "btnx" have neither.
 _TOKENS = "concat(' ', translate(@class, '_-', '  '), ' ')"
 
 PRUNE_XPATHS: tuple[str, ...] = (
     # Calls to action ("cta": subscribe / join / visit boxes) and buttons ("btn": "Click To
-    # Tweet", "Visit Website"): controls and pitches, not story. A class that *starts* with
-    # read-more/readmore is a "read more" teaser box ("read-more-big__container"); one that
-    # merely ends with it ("entry-content-read-more") is a story container and stays.
-    f"//*[contains({_TOKENS}, ' cta ') or contains({_TOKENS}, ' btn ')"
-    " or contains(concat(' ', @class), ' read-more')"
-    " or contains(concat(' ', @class), ' readmore')]",
+    # Tweet", "Visit Website"): controls and pitches, not story.
+    f"//*[contains({_TOKENS}, ' cta ') or contains({_TOKENS}, ' btn ')]",
+    # A "read more" teaser link spliced into the story ("Also on <site>: <headline>"). Only
+    # links and spans: a read-more *block* is as often the collapsed rest of the story.
+    "//*[self::a or self::span]"
+    "[starts-with(@class, 'read-more') or starts-with(@class, 'readmore')]",
     # Hover cards inside running text: an inline element in a paragraph that carries an image
-    # and two or more links is a person/product card that shows on hover ("Ilhan Omar" followed
-    # by her photo and three headlines), not prose. Only the innermost such element goes, so
-    # the paragraph and the link text that triggers the card stay.
-    "//p//span[.//img and count(.//a) >= 2][not(.//span[.//img and count(.//a) >= 2])]",
+    # and two or more links, and no text of its own, is a person/product card that shows on
+    # hover ("Ilhan Omar" followed by her photo and three headlines), not prose. Only the
+    # innermost such element goes, so the paragraph and the link that triggers the card stay;
+    # a span wrapping a whole paragraph has text of its own and stays too.
+    "//p//span[.//img and count(.//a) >= 2 and not(text()[normalize-space()])]"
+    "[not(.//span[.//img and count(.//a) >= 2 and not(text()[normalize-space()])])]",
 )
 
 # The elements trafilatura's prune_html deletes when empty (trafilatura.settings.CUT_EMPTY_ELEMS

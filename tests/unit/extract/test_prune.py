@@ -80,18 +80,22 @@ def test_call_to_action_boxes_and_buttons_go() -> None:
     assert extract_article(html).text.splitlines() == PARAGRAPHS
 
 
-def test_read_more_teasers_go_but_story_containers_named_alike_stay() -> None:
+def test_read_more_teaser_links_go_but_read_more_blocks_stay() -> None:
+    # A read-more block is as often the collapsed rest of the story.
     html = page(
         "<div class='entry-content entry-content-read-more'>"
         + paragraphs(
-            "<span class='read-more-big__container'>Also on our site: journalists threatened"
-            " with arrest as the interim government purges the opposition</span>"
+            "<a class='read-more-big' href='/x'><span class='read-more-big__container'>Also on"
+            " our site: journalists threatened with arrest as the interim government purges"
+            " the opposition</span></a>"
         )
-        + "</div>"
+        + "<div class='read-more-wrap'><p>The rest of the story, hidden until clicked.</p>"
+        "</div></div>"
     )
     text = pruned(html).text_content()
     assert "journalists threatened" not in text
     assert all(p in text for p in PARAGRAPHS)
+    assert "The rest of the story" in text
 
 
 def test_hover_cards_go_but_their_trigger_link_stays() -> None:
@@ -110,3 +114,12 @@ def test_hover_cards_go_but_their_trigger_link_stays() -> None:
 def test_an_image_with_links_outside_a_paragraph_is_not_a_hover_card() -> None:
     html = page(paragraphs("<div><span><img src='a.jpg'><a href='/a'>A</a> <a href='/b'>B</a>"))
     assert "A B" in " ".join(pruned(html).text_content().split())
+
+
+def test_a_span_wrapping_a_whole_paragraph_is_not_a_hover_card() -> None:
+    wrapped = (
+        "<p><span style='font-weight: 400'>Officials <a href='/a'>said</a> the plan, shown"
+        " <img src='smile.png'> here, was <a href='/b'>approved</a> on Monday.</span></p>"
+    )
+    text = " ".join(pruned(page(paragraphs(wrapped))).text_content().split())
+    assert "Officials said the plan, shown here, was approved on Monday." in text
