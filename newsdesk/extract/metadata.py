@@ -51,7 +51,24 @@ _BLOCK_TAGS = frozenset(
         "hr",
     ]
 )
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe"})
+# Not article text, whatever element they sit in: a declared articleBody element often wraps
+# the tag list (<footer>), the author box (<aside>), sharing widgets and hidden templates.
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "aside",
+        "footer",
+        "nav",
+        "button",
+        "form",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +179,20 @@ def _looks_like_url(value: str) -> bool:
     return value.startswith(("http://", "https://", "//", "/"))
 
 
+def _hidden(node: HtmlElement) -> bool:
+    if node.get("hidden") is not None or node.get("aria-hidden") == "true":
+        return True
+    style = node.get("style")
+    return style is not None and _HIDDEN_STYLE.search(style) is not None
+
+
 def element_text(element: HtmlElement) -> str:
     """Visible text of ``element`` with block elements on their own lines."""
     parts: list[str] = []
 
     def visit(node: HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _SKIP_TAGS or not tag:
+        if tag in _SKIP_TAGS or not tag or _hidden(node):
             if node.tail:
                 parts.append(node.tail)
             return

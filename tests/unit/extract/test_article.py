@@ -14,6 +14,7 @@ from newsdesk.errors import ExtractError
 from newsdesk.extract import article as article_module
 from newsdesk.extract import extract_article
 from newsdesk.extract.decode import decode_html
+from newsdesk.extract.metadata import declared_metadata
 from newsdesk.extract.parse import parse_html
 
 PARAGRAPHS = [
@@ -121,6 +122,24 @@ def test_microdata_article_body() -> None:
         f"<div itemprop='articleBody'>{body}</div></div></body></html>"
     )
     assert extract_article(html).text.splitlines() == PARAGRAPHS
+
+
+def test_declared_body_text_leaves_out_page_furniture_and_hidden_text() -> None:
+    # A microdata articleBody element often wraps the tag list, the author box and widgets.
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    chrome = (
+        "<footer><dl><dt>Tags</dt><dd><a href='/t'>Parks</a></dd></dl></footer>"
+        "<aside><div>By</div> <a href='/a'>Editorial Staff</a></aside>"
+        "<div style='display: none'>Thanks for watching!</div><button>Visit Website</button>"
+        "<nav><a href='/next'>Next story</a></nav><div hidden>Loading comments</div>"
+    )
+    html = (
+        "<html><body><div itemscope itemtype='https://schema.org/NewsArticle'>"
+        f"<div itemprop='articleBody'>{body}{chrome}</div></div></body></html>"
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    assert declared_metadata(tree).microdata_body == "\n".join(PARAGRAPHS)
 
 
 def test_opengraph_and_meta() -> None:
