@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from newsdesk.search import Clause, SearchQuery, fts5_match, websearch_text
 from newsdesk.store.schema import articles
@@ -75,7 +76,13 @@ class TextMatch(ColumnElement[bool]):
     for whichever backend runs it (query code need not know the dialect). Only made for a
     query with clauses."""
 
-    inherit_cache = False  # holds a parsed query, not bound parameters
+    # Cacheable: the parsed query (a frozen, hashable value) is part of the cache key, so a
+    # statement holding it is compiled once per distinct search, not on every request.
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy reads this class attribute)
+        ("query", InternalTraversal.dp_plain_obj),
+        ("table", InternalTraversal.dp_clauseelement),
+    ]
     type = sa.Boolean()
 
     def __init__(self, query: SearchQuery, table: sa.Table | Any = articles) -> None:

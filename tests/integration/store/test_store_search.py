@@ -113,3 +113,15 @@ def test_postgres_search_uses_the_index(store: SqlStore, ids: dict[str, int]) ->
         compiled = stmt.compile(conn, compile_kwargs={"literal_binds": True})
         plan = "\n".join(row[0] for row in conn.execute(sa.text(f"EXPLAIN {compiled}")))
     assert "ix_articles_fulltext" in plan, plan
+
+
+def test_each_search_is_compiled_for_its_own_words(store: SqlStore, ids: dict[str, int]) -> None:
+    """Statements with a search are cached by the parsed query: one search's compiled
+    statement (its MATCH text) never answers another's, folded or not, filtered or not."""
+    for _ in range(2):
+        assert found(store, "nvidia", fold_copies=True) == {ids["us"]}
+        assert found(store, "tiktok", fold_copies=True) == {ids["tt"]}
+        assert found(store, "tokyo", fold_copies=True, country="JP") == {ids["jp"]}
+        assert found(store, "tokyo", fold_copies=True, country="DE") == set()
+        assert found(store, "-nvidia export") == {ids["jp"], ids["tt"]}
+        assert found(store, "-tiktok export") == {ids["jp"], ids["us"]}
