@@ -25,13 +25,16 @@ __all__ = ["PRUNE_XPATHS", "keep_tails"]
 _TOKENS = "concat(' ', translate(@class, '_-', '  '), ' ')"
 
 PRUNE_XPATHS: tuple[str, ...] = (
-    # Calls to action ("cta": subscribe / join / visit boxes) and buttons ("btn": "Click To
-    # Tweet", "Visit Website"): controls and pitches, not story.
-    f"//*[contains({_TOKENS}, ' cta ') or contains({_TOKENS}, ' btn ')]",
-    # A "read more" teaser link spliced into the story ("Also on <site>: <headline>"). Only
-    # links and spans: a read-more *block* is as often the collapsed rest of the story.
-    "//*[self::a or self::span]"
-    "[starts-with(@class, 'read-more') or starts-with(@class, 'readmore')]",
+    # One pass over the elements with a class (each expression costs a walk of the tree):
+    # - calls to action ("cta": subscribe / join / visit boxes) and buttons ("btn": "Click To
+    #   Tweet", "Visit Website"): controls and pitches, not story;
+    # - a "read more" teaser link spliced into the story ("Also on <site>: <headline>"). Only
+    #   links and spans: a read-more *block* is as often the collapsed rest of the story.
+    # The cheap substring tests come first; the token tests only run on what they let through.
+    "//*[contains(@class, 'cta') or contains(@class, 'btn') or starts-with(@class, 'read')]"
+    f"[contains({_TOKENS}, ' cta ') or contains({_TOKENS}, ' btn ')"
+    " or ((self::a or self::span)"
+    " and (starts-with(@class, 'read-more') or starts-with(@class, 'readmore')))]",
     # Hover cards inside running text: an inline element in a paragraph that carries an image
     # and two or more links, and no text of its own, is a person/product card that shows on
     # hover ("Ilhan Omar" followed by her photo and three headlines), not prose. Only the
