@@ -5,7 +5,9 @@ from __future__ import annotations
 from lxml import etree
 from lxml.html import HtmlElement, fromstring
 
+from newsdesk.extract import article as article_module
 from newsdesk.extract import extract_article
+from newsdesk.extract.parse import parse_html
 from newsdesk.extract.prune import PRUNE_XPATHS, keep_tails
 
 PARAGRAPHS = [
@@ -123,3 +125,21 @@ def test_a_span_wrapping_a_whole_paragraph_is_not_a_hover_card() -> None:
     )
     text = " ".join(pruned(page(paragraphs(wrapped))).text_content().split())
     assert "Officials said the plan, shown here, was approved on Monday." in text
+
+
+def test_the_shared_tree_is_left_alone() -> None:
+    # The pipeline reads the tree again after extraction: pruning and tail keeping work on
+    # copies (trafilatura's own, or keep_tails').
+    card = "<span><img src='a.jpg'><a href='/a'>One</a> <a href='/b'>Two</a></span>"
+    html = page(
+        paragraphs(
+            f"<p>Text {card} more.</p><div class='x-cta'>Join now</div>"
+            "<p><span id='more-1'></span>After the anchor.</p>"
+        )
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    before = etree.tostring(tree)
+    for precise in (True, False):
+        article_module._trafilatura(tree, None, precise=precise)
+    assert etree.tostring(tree) == before
