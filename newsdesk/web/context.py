@@ -290,7 +290,7 @@ def _text(value: str | None, limit: int = 200) -> str | None:
     return value[:limit] or None
 
 
-def get_filters(
+async def get_filters(
     source: Annotated[str | None, Query(description="Source id.", examples=["3"])] = None,
     language: Annotated[
         str | None, Query(description="Language (prefix match: en matches en-GB).")
@@ -309,7 +309,10 @@ def get_filters(
     since: Annotated[str | None, Query(description="ISO 8601; published at or after.")] = None,
     until: Annotated[str | None, Query(description="ISO 8601; published before.")] = None,
 ) -> Filters:
-    """The filters of a request. Empty values (a form's "any") mean no filter."""
+    """The filters of a request. Empty values (a form's "any") mean no filter.
+
+    ``async`` though it awaits nothing: FastAPI runs a plain function dependency in its
+    thread pool, a hand-off per request for a few string checks."""
     source_id: int | None = None
     if source and source.strip():
         if not source.strip().isdigit() or len(source.strip()) > 18:
