@@ -186,11 +186,14 @@ class WebContext:
         *,
         copies_shown: int = COPIES_SHOWN,
         with_provenance: bool = True,
+        with_edits: bool = True,
     ) -> list[ArticleView]:
         """:meth:`view` of each article, reading all their copy groups in one query
-        (none with ``with_provenance=False``: the views then carry no provenance)."""
+        (none with ``with_provenance=False``: the views then carry no provenance) and which
+        of them have text revisions (not with ``with_edits=False``: ``edited`` is then
+        False throughout, for lists that do not show it)."""
         assert self._excerpts is not None
-        edited = self.store.text_revised([a.id for a in articles])
+        edited = self.store.text_revised([a.id for a in articles]) if with_edits else set()
         if not with_provenance:
             return [
                 article_view(
@@ -224,10 +227,11 @@ class WebContext:
 
     def cards(self, records: Sequence[StoryRecord], *, others: int) -> list[StoryCard]:
         """Front-page rows for ``records``: their leading articles in one query, without
-        provenance (a card links the primary's original; the story page tells the rest)."""
+        provenance (a card links the primary's original; the story page tells the rest)
+        and without edit marks (a card shows none)."""
         leads = self.store.story_leads([r.id for r in records], per_story=others + 1)
         found = [a for r in records for a in leads.get(r.id, ())]
-        views = {v.id: v for v in self.views(found, with_provenance=False)}
+        views = {v.id: v for v in self.views(found, with_provenance=False, with_edits=False)}
         return [
             story_card(r, [views[a.id] for a in leads.get(r.id, ())], others=others)
             for r in records

@@ -182,7 +182,9 @@ def reader_router(ctx: WebContext, clock: Callable[[], datetime]) -> APIRouter:
             leads = ctx.store.story_leads([record.id], per_story=OTHER_COVERAGE + 2)
             others = [
                 v
-                for v in ctx.views(leads.get(record.id, ()), with_provenance=False)
+                for v in ctx.views(
+                    leads.get(record.id, ()), with_provenance=False, with_edits=False
+                )
                 if v.id != article_id and v.source_id != article.source_id
             ]
             story = story_card(record, others, others=OTHER_COVERAGE, lead_is_primary=False)
