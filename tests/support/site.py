@@ -83,6 +83,10 @@ class Site:
                 pass
 
         class Server(ThreadingHTTPServer):
+            # socketserver's default listen backlog is 5: a client opening more connections
+            # at once had SYNs dropped and waited a second for the retransmission
+            request_queue_size = 128
+
             def handle_error(self, request: object, client_address: object) -> None:
                 pass  # a client that hung up (or was killed) is part of the tests
 
