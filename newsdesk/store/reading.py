@@ -241,6 +241,12 @@ def _newest(fold: bool, after: bool) -> sa.Select[Any]:
     stmt = sa.select(*ARTICLE_COLUMNS)
     if fold:
         stmt = stmt.where(_group_head(ArticleQuery()))
+    return newest_first_page(stmt, after=after)
+
+
+def newest_first_page(stmt: sa.Select[Any], *, after: bool) -> sa.Select[Any]:
+    """``stmt`` newest first, ``:limit`` rows, after ``(:after_time, :after_id)`` when
+    ``after`` (a keyset page: stable while new articles arrive)."""
     if after:
         at = sa.bindparam("after_time", type_=UtcDateTime())
         stmt = stmt.where(

@@ -34,7 +34,12 @@ from newsdesk.store.base import (
     StoryRecord,
 )
 from newsdesk.store.prebuilt import UPDATE_ARTICLE, upsert
-from newsdesk.store.reading import ARTICLE_COLUMNS, articles_from_rows
+from newsdesk.store.reading import (
+    ARTICLE_COLUMNS,
+    articles_from_rows,
+    newest_first_page,
+    sort_time,
+)
 from newsdesk.store.rows import RAW_ENCODING, chunks, compress_page, decompress_page
 from newsdesk.store.schema import (
     UtcDateTime,
@@ -73,7 +78,6 @@ _DEFAULT_WINDOW = timedelta(hours=48)
 HALF_LIFE_HOURS = 12.0
 _EPSILON = 1e-9
 
-sort_time = sa.func.coalesce(articles.c.published, articles.c.first_seen)
 
 # Built once (see newsdesk.store.prebuilt): each runs once or more per assigned article.
 _AID: sa.BindParameter[int] = sa.bindparam("aid")
@@ -561,20 +565,12 @@ def story_leads(
     return {k: tuple(v) for k, v in leads.items()}
 
 
-def _page_select(after: bool) -> Any:
-    stmt = sa.select(*ARTICLE_COLUMNS).where(articles.c.story_id == _SID)
-    if after:
-        at = sa.bindparam("after_time", type_=UtcDateTime())
-        stmt = stmt.where(
-            sa.or_(
-                sort_time < at,
-                sa.and_(sort_time == at, articles.c.id < sa.bindparam("after_id")),
-            )
-        )
-    return stmt.order_by(sort_time.desc(), articles.c.id.desc()).limit(sa.bindparam("limit"))
-
-
-_PAGE = {after: _page_select(after) for after in (False, True)}
+_PAGE = {
+    after: newest_first_page(
+        sa.select(*ARTICLE_COLUMNS).where(articles.c.story_id == _SID), after=after
+    )
+    for after in (False, True)
+}
 
 
 def story_page_statement(
