@@ -177,6 +177,8 @@ articles = sa.Table(
     sa.Index("ix_articles_story_seq", "story_seq", unique=True),
     sa.Index("ix_articles_recheck_at", "recheck_at"),
     sa.Index("ix_articles_checked_at", "checked_at"),  # revision 0008: the status page
+    sa.Index("ix_articles_first_seen", "first_seen"),  # revision 0009: the status page
+    sa.Index("ix_articles_extracted_at", "extracted_at"),  # revision 0009
 )
 
 # list_articles: newest first by published, else first seen. On SQLite (revision 0008) it

@@ -131,3 +131,41 @@ def test_top_stories_walk_the_ranking_index_unless_filtered(store: SqlStore) -> 
     window = [r for r in rows if r["last_update"] >= NOW - timedelta(hours=48)]
     window.sort(key=lambda r: (-r["rank_key"], -r["last_update"].timestamp(), -r["id"]))
     assert [s.id for s in top] == [r["id"] for r in window[:5]]
+
+
+def test_activity_counts_are_read_off_indexes_and_0009_goes_down_and_up(db_url: str) -> None:
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    store = open_store(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    try:
+        fill(store)
+        since = NOW - timedelta(days=365)
+        expected = store.activity(since=since)
+        assert expected.articles_new > 0
+        assert {"ix_articles_first_seen", "ix_articles_extracted_at"} <= index_names(store)
+        if store.url.get_backend_name() == "sqlite":
+            with store._engine.connect() as conn:
+                for column in ("first_seen", "extracted_at"):
+                    plan = " ".join(
+                        str(r[3])
+                        for r in conn.exec_driver_sql(
+                            f"EXPLAIN QUERY PLAN SELECT count(*) FROM articles "
+                            f"WHERE {column} >= '2026-01-01'"
+                        )
+                    )
+                    assert f"ix_articles_{column}" in plan, plan
+
+        with store._write() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0008")
+        assert not {"ix_articles_first_seen", "ix_articles_extracted_at"} & index_names(store)
+        assert store.activity(since=since) == expected
+
+        store.migrate()
+        assert {"ix_articles_first_seen", "ix_articles_extracted_at"} <= index_names(store)
+        assert store.activity(since=since) == expected
+    finally:
+        store.close()
