@@ -109,10 +109,15 @@ async def test_stories_across_rounds_a_kill_and_a_restart(
         publish(site, store, f"rehab{i}", row, 8, country="US") for i, row in enumerate(rehab[:2])
     ]
     reprint = dict(fire[0], id="reprint")
-    round1.append(publish(site, store, "reprinter", reprint, 12, country="ZZ"))
+    reprinter = publish(site, store, "reprinter", reprint, 12, country="ZZ")
     async with context(settings, store) as ctx:
         summary = await run_round(ctx, sources=[store.get_source(i) for i in round1])  # type: ignore[misc]
-        assert summary.articles_extracted == 6, summary.as_dict()
+        assert summary.articles_extracted == 5, summary.as_dict()
+        # Polled after the others, so the reprint's article comes after the one it copies
+        # (feeds are polled at once, and article ids follow the order their polls end):
+        # the recluster below, in id order, then meets the original first.
+        summary = await run_round(ctx, sources=[store.get_source(reprinter)])  # type: ignore[list-item]
+        assert summary.articles_extracted == 1, summary.as_dict()
     first = stories_by_ecb_id(store)
     fire_story = first[fire[0]["id"]]
     assert fire_story is not None
