@@ -801,3 +801,33 @@ def test_revision_0006_gives_existing_stories_their_rank_key(db_url: str) -> Non
         assert key == pytest.approx(rank_key(5, last))
     finally:
         store.close()
+
+
+def _event_messages(store: SqlStore) -> set[str]:
+    return {str(e["message"]) for e in store.recent_events(limit=100)}
+
+
+def test_batch_commits_its_calls_together_and_undoes_a_failed_one_alone(store: SqlStore) -> None:
+    with store.batch():
+        store.record_event(now=NOW, kind="test", message="first")
+        with pytest.raises(RuntimeError), store._write() as conn:  # a write call that fails
+            store._add_event(conn, now=NOW, kind="test", message="undone")
+            raise RuntimeError("the call failed after writing")
+        with store.batch():  # nested: joins the outer batch
+            store.record_event(now=NOW, kind="test", message="second")
+        # another connection (reading: it would wait for the batch to write) sees nothing
+        # before the batch ends
+        other = SqlStore(store.url.render_as_string(hide_password=False))
+        try:
+            assert not {"first", "second"} & _event_messages(other)
+        finally:
+            other.close()
+    assert {"first", "second"} <= _event_messages(store)
+    assert "undone" not in _event_messages(store)
+
+    with pytest.raises(RuntimeError), store.batch():
+        store.record_event(now=NOW, kind="test", message="rolled back")
+        raise RuntimeError("the block failed")
+    assert "rolled back" not in _event_messages(store)
+    store.record_event(now=NOW, kind="test", message="after")  # no batch is left open
+    assert "after" in _event_messages(store)
