@@ -16,9 +16,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic import command
+from alembic.config import Config
 
 from newsdesk.store import open_store
-from newsdesk.store.sql import SqlStore
+from newsdesk.store.sql import MIGRATIONS, SqlStore
 
 PG_HOST = "127.0.0.1"
 PG_PORT = int(os.environ.get("NEWSDESK_TEST_PGPORT", "5432"))
@@ -84,3 +86,22 @@ def store(db_url: str) -> Iterator[SqlStore]:
     s = open_store(db_url)
     yield s
     s.close()
+
+
+def fresh_store(db_url: str) -> SqlStore:
+    """A migrated store on ``db_url`` opened by the test itself (its SQLite folder made),
+    for tests that move the schema down and up and so cannot share the fixture's."""
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return open_store(db_url)
+
+
+def downgrade(store: SqlStore, revision: str) -> None:
+    """Run the migrations' downgrades to ``revision`` on ``store`` (``store.migrate()``
+    goes back up)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    with store._write() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)

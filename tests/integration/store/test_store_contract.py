@@ -762,24 +762,13 @@ def test_concurrent_writers_wait_for_each_other(db_url: str) -> None:
 def test_revision_0006_gives_existing_stories_their_rank_key(db_url: str) -> None:
     """Stories written before the rank key existed get theirs from the migration, equal to
     what the store writes now."""
-    from alembic import command
-    from alembic.config import Config
-
-    from newsdesk.store.sql import MIGRATIONS
     from newsdesk.store.stories import rank_key
+    from tests.integration.store.conftest import downgrade, fresh_store
 
-    store = SqlStore(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("path_separator", "os")
     last = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
-    if db_url.startswith("sqlite:///"):
-        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    store = fresh_store(db_url)
     try:
-        store.migrate()
-        with store._write() as conn:  # back to the revision before (its downgrade, too)
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0005")
+        downgrade(store, "0005")  # back to the revision before (its downgrade, too)
         with store._write() as conn:
             conn.execute(
                 sa.text(

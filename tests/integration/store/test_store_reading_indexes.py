@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
-from newsdesk.store import open_store
 from newsdesk.store.base import ArticleQuery
 from newsdesk.store.schema import stories
-from newsdesk.store.sql import MIGRATIONS, SqlStore
+from newsdesk.store.sql import SqlStore
 from newsdesk.store.stories import rank_key
+from tests.integration.store.conftest import downgrade, fresh_store
 from tests.integration.store.test_store_reading import NOW, fill
 
 
@@ -42,12 +39,7 @@ def index_names(store: SqlStore) -> set[str]:
 def test_filtered_lists_are_read_off_the_wider_index_and_0008_goes_down_and_up(
     db_url: str,
 ) -> None:
-    if db_url.startswith("sqlite:///"):
-        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    store = open_store(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("path_separator", "os")
+    store = fresh_store(db_url)
     try:
         fill(store)
         query = ArticleQuery(language="en", topic="Politics", fold_copies=True)
@@ -67,9 +59,7 @@ def test_filtered_lists_are_read_off_the_wider_index_and_0008_goes_down_and_up(
                 )
             assert "USING INDEX ix_articles_newest" in plan
 
-        with store._write() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0007")
+        downgrade(store, "0007")
         assert "ix_articles_checked_at" not in index_names(store)
         sql = newest_index_sql(store)
         if sql is not None:
@@ -134,12 +124,7 @@ def test_top_stories_walk_the_ranking_index_unless_filtered(store: SqlStore) -> 
 
 
 def test_activity_counts_are_read_off_indexes_and_0009_goes_down_and_up(db_url: str) -> None:
-    if db_url.startswith("sqlite:///"):
-        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    store = open_store(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("path_separator", "os")
+    store = fresh_store(db_url)
     try:
         fill(store)
         since = NOW - timedelta(days=365)
@@ -158,9 +143,7 @@ def test_activity_counts_are_read_off_indexes_and_0009_goes_down_and_up(db_url: 
                     )
                     assert f"ix_articles_{column}" in plan, plan
 
-        with store._write() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0008")
+        downgrade(store, "0008")
         assert not {"ix_articles_first_seen", "ix_articles_extracted_at"} & index_names(store)
         assert store.activity(since=since) == expected
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from newsdesk.model import ExtractedArticle
 from newsdesk.revisions import TextChange, text_change
-from newsdesk.store import open_store
 from newsdesk.store.base import ArticleQuery
 from newsdesk.store.schema import articles
 from newsdesk.store.sql import SqlStore
+from tests.integration.store.conftest import downgrade, fresh_store
 from tests.integration.store.test_store_contract import NOW, count, entry, later
 
 BEFORE = "Five people were hurt in the fire.\nPolice are investigating the cause."
@@ -235,22 +234,10 @@ def test_revision_0007_up_and_down_keeps_the_data_and_the_search(db_url: str) ->
     """Articles extracted before re-checks existed get their last fetch from their
     extraction time; going back to 0006 drops the new table and columns in place, the
     full-text search still following writes (SQLite's triggers survive)."""
-    from alembic import command
-    from alembic.config import Config
-
-    from newsdesk.store.sql import MIGRATIONS
-
-    if db_url.startswith("sqlite:///"):
-        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    store = open_store(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("path_separator", "os")
+    store = fresh_store(db_url)
     try:
         article_id = extracted_article(store)
-        with store._write() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0006")
+        downgrade(store, "0006")
         with store._engine.connect() as conn:
             names = {c["name"] for c in sa.inspect(conn).get_columns("articles")}
             tables = set(sa.inspect(conn).get_table_names())
