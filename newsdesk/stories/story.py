@@ -53,6 +53,9 @@ class PreparedArticle:
     salient: dict[str, float]  # the article's SALIENT heaviest names -> weight
     numbers: dict[str, float]  # number -> idf
     dates: frozenset[int]  # days of the year of the dates written (day_of_year)
+    # The written dates more than a day from the article's publication: evidence of which
+    # event (a dateline or "today" is written by every article of the day).
+    event_dates: frozenset[int]
     title_only: bool
     embedding: array[float] | None = None  # unit-length sentence embedding (option on)
 
@@ -92,6 +95,12 @@ _MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 def day_of_year(key: str) -> int:
     """The day of a non-leap year (0-364) of a month-day key ``"MM-DD"``."""
     return _MONTH_START[int(key[:2]) - 1] + int(key[3:]) - 1
+
+
+def near_day(a: int, b: int) -> bool:
+    """Whether two days of the year are at most a day apart (across the new year too)."""
+    gap = abs(a - b) % _YEAR_DAYS
+    return min(gap, _YEAR_DAYS - gap) <= 1
 
 
 def date_share(days: frozenset[int], story: Story) -> float:
@@ -291,6 +300,8 @@ class Story:
         self.salient = [(n, names[n]) for n in top]
         number_idfs = names_idf(["#" + n for n in self.numbers])
         names.update({"#" + n: c * number_idfs["#" + n] for n, c in self.numbers.items()})
+        date_idfs = names_idf([f"@{d}" for d in self.dates])
+        names.update({f"@{d}": c * date_idfs[f"@{d}"] for d, c in self.dates.items()})
         self.name_keys = top_keys(name_keys, names)
         self.norm_documents = documents
         self.years = frozenset(n for n in self.numbers if is_year(n))

@@ -76,7 +76,17 @@ STOPWORDS[None] = _ALL_STOP
 
 _WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
 _SENTENCE_END = frozenset('.!?:;"“”«»|—–(')
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_CJK_CHARS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CHARS}]+")
+#: The parts of a token that holds CJK characters (CJK text has no spaces between words):
+#: CJK runs, digit groups and runs of other letters, so "台湾TSMC、2026年" keeps the name
+#: "TSMC" and the number "2026" beside the bigrams of "台湾" and "年".
+_PIECE = re.compile(
+    rf"(?P<cjk>[{_CJK_CHARS}]+)|(?P<num>\d+(?:[.,]\d+)*)"
+    rf"|(?P<word>(?:(?![{_CJK_CHARS}])[^\W\d_])+)"
+)
+#: A CJK character that makes the digits before it a month ("12月", "12월"), not a number.
+_MONTH_MARK = ("月", "월")
 _TITLE_CASE_SHARE = 0.6
 
 
@@ -115,12 +125,53 @@ _DATE = re.compile(
     r"|\b(?P<a>\d{1,2})\s?[/-]\s?(?P<b>\d{1,2})\s?[/-]\s?(?:\d\d){1,2}\b"
     r"|\b(?:19|20)\d\d-(?P<m3>\d\d)-(?P<d3>\d\d)\b"
 )
+#: Dates in Chinese, Japanese and Korean: "2026年12月5日", "12月5号", "12월 5일" (any digits).
+_CJK_DATE = re.compile(r"(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日号號일]")
+#: Month names of the other languages with stopwords, written after the day:
+#: "5. Dezember", "1er décembre", "5 de diciembre", "5 dicembre", "5 de dezembro",
+#: "5 december". Lower case is normal there, so any case is read; only the language's own
+#: names are looked for (English text keeps :data:`_DATE` alone: "may 5" is no date).
+_FOREIGN_MONTH_NAMES: dict[str, tuple[str, ...]] = {
+    "de": ("januar jänner", "februar", "märz", "april", "mai", "juni", "juli", "august",
+           "september", "oktober", "november", "dezember"),
+    "fr": ("janvier", "février fevrier", "mars", "avril", "mai", "juin", "juillet",
+           "août aout", "septembre", "octobre", "novembre", "décembre decembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre setiembre", "octubre", "noviembre", "diciembre"),
+    "it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+           "settembre", "ottobre", "novembre", "dicembre"),
+    "pt": ("janeiro", "fevereiro", "março marco", "abril", "maio", "junho", "julho", "agosto",
+           "setembro", "outubro", "novembro", "dezembro"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+}  # fmt: skip
+
+
+def _foreign_date(names: dict[str, int]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:\.|er|º|°|o)?\s+(?:de\s+)?(?P<m>{alternatives})\b",
+        re.IGNORECASE,
+    )
+
+
+_FOREIGN_MONTHS: dict[str, dict[str, int]] = {
+    language: {name: month for month, forms in enumerate(months, 1) for name in forms.split()}
+    for language, months in _FOREIGN_MONTH_NAMES.items()
+}
+_FOREIGN_DATE: dict[str | None, tuple[re.Pattern[str], dict[str, int]]] = {
+    language: (_foreign_date(names), names) for language, names in _FOREIGN_MONTHS.items()
+}
+_ANY_FOREIGN_MONTH = {k: v for names in _FOREIGN_MONTHS.values() for k, v in names.items()}
+_FOREIGN_DATE[None] = (_foreign_date(_ANY_FOREIGN_MONTH), _ANY_FOREIGN_MONTH)
 
 
 def _number(token: str) -> str:
     """A number key: thousands separators dropped (``1,000`` -> ``1000``), a decimal comma
     read as a point (``7,1`` -> ``7.1``, so it matches ``7.1``)."""
     token = token.replace("’", "").replace("'", "")
+    if not token.isascii():  # full-width digits ("１２") read as their ASCII forms
+        token = unicodedata.normalize("NFKC", token)
     if _THOUSANDS.match(token):
         return token.replace(",", "")
     return token.replace(",", ".")
@@ -152,24 +203,34 @@ def tokenize(text: str, language: str | None = None) -> list[str]:
     """Content terms of ``text`` in order: casefolded, stopwords dropped, lightly stemmed.
 
     Digit tokens keep their digits only (``1,000`` -> ``1000``); CJK runs become
-    character bigrams. Never raises; empty text gives ``[]``.
+    character bigrams, and the digits and Latin words between them terms of their own.
+    Never raises; empty text gives ``[]``.
     """
     stop = STOPWORDS.get(language, _ALL_STOP)
     terms: list[str] = []
     for match in _WORD.finditer(text):
         token = match.group()
         if _CJK.search(token):
-            for run in _CJK.findall(token):
-                terms.extend(_cjk_bigrams(run))
+            for piece in _PIECE.finditer(token):
+                part = piece.group()
+                if piece.lastgroup == "cjk":
+                    terms.extend(_cjk_bigrams(part))
+                elif piece.lastgroup == "num":
+                    terms.append(_number(part))
+                else:
+                    _add_word(terms, part, stop, language)
             continue
         if token[0].isdigit():
             terms.append(_number(token))
             continue
-        word = _fold(token)
-        if len(word) < 2 or word in stop:
-            continue
-        terms.append(stem(word, language))
+        _add_word(terms, token, stop, language)
     return terms
+
+
+def _add_word(terms: list[str], token: str, stop: frozenset[str], language: str | None) -> None:
+    word = _fold(token)
+    if len(word) >= 2 and word not in stop:
+        terms.append(stem(word, language))
 
 
 def _ascii_key(word: str) -> str:
@@ -187,27 +248,39 @@ def _is_title_case(text: str) -> bool:
     return upper / len(long_words) >= _TITLE_CASE_SHARE
 
 
-def _dates(text: str, dates: set[str]) -> None:
+def _dates(text: str, dates: set[str], language: str | None) -> None:
     """Add the month-day keys (``"09-18"``) of the dates written in ``text`` to ``dates``.
 
     A numeric date whose month and day could be swapped (``05/04/10``) adds both readings.
     The year is left out: it is a number of the article already (and two events a year
-    apart are told apart by ``year_conflict``)."""
+    apart are told apart by ``year_conflict``). English and CJK dates are read in any
+    text, day-month dates of another language in that language's text (all of them when
+    the language is unknown)."""
     for match in _DATE.finditer(text):
         month_name = match.group("m1") or match.group("m2")
         if month_name is not None:
-            day = int(match.group("d1") or match.group("d2"))
-            if 1 <= day <= 31:
-                dates.add(f"{_MONTHS[month_name.casefold()]:02d}-{day:02d}")
+            _add_date(
+                dates, _MONTHS[month_name.casefold()], int(match.group("d1") or match.group("d2"))
+            )
             continue
         if match.group("m3") is not None:
-            readings = [(int(match.group("m3")), int(match.group("d3")))]
+            _add_date(dates, int(match.group("m3")), int(match.group("d3")))
         else:
             a, b = int(match.group("a")), int(match.group("b"))
-            readings = [(a, b), (b, a)]
-        for month, day in readings:
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                dates.add(f"{month:02d}-{day:02d}")
+            _add_date(dates, a, b)
+            _add_date(dates, b, a)
+    for match in _CJK_DATE.finditer(text):
+        _add_date(dates, int(match.group("m")), int(match.group("d")))
+    foreign = _FOREIGN_DATE.get(language)
+    if foreign is not None:
+        pattern, months = foreign
+        for match in pattern.finditer(text):
+            _add_date(dates, months[match.group("m").casefold()], int(match.group("d")))
+
+
+def _add_date(dates: set[str], month: int, day: int) -> None:
+    if 1 <= month <= 12 and 1 <= day <= 31:
+        dates.add(f"{month:02d}-{day:02d}")
 
 
 def _names_and_numbers(
@@ -225,13 +298,17 @@ def _names_and_numbers(
     for match in _WORD.finditer(text):
         token = match.group()
         start = match.start()
+        if _CJK.search(token):
+            _cjk_names_and_numbers(token, language, names, numbers, weight)
+            previous_end = match.end()
+            continue
         if token[0].isdigit():
             digits = _number(token)
             if len(digits) >= 2:
                 numbers.add(digits)
             previous_end = match.end()
             continue
-        if not token[0].isupper() or _CJK.search(token):
+        if not token[0].isupper():
             previous_end = match.end()
             continue
         sentence_start = previous_end < 0 or not _SENTENCE_END.isdisjoint(text[previous_end:start])
@@ -244,6 +321,25 @@ def _names_and_numbers(
         if sentence_start and token.istitle() and len(word) < 3:
             continue
         names[stem(_ascii_key(word), language)] += weight
+
+
+def _cjk_names_and_numbers(
+    token: str, language: str | None, names: Counter[str], numbers: set[str], weight: int
+) -> None:
+    """The names (capitalised Latin words: "TSMC", "Nvidia") and numbers written inside a
+    run of CJK text; the digits of a month ("12月") are not a number."""
+    pieces = list(_PIECE.finditer(token))
+    for position, piece in enumerate(pieces):
+        part = piece.group()
+        if piece.lastgroup == "num":
+            after = pieces[position + 1].group() if position + 1 < len(pieces) else ""
+            digits = _number(part)
+            if len(digits) >= 2 and not after.startswith(_MONTH_MARK):
+                numbers.add(digits)
+        elif piece.lastgroup == "word" and part[0].isupper():
+            word = _fold(part)
+            if len(word) >= 2 and word not in _ALL_STOP:
+                names[stem(_ascii_key(word), language)] += weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,8 +383,8 @@ def extract_features(
     title_names = frozenset(names)
     _names_and_numbers(lead, language, names, numbers)
     dates: set[str] = set()
-    _dates(title, dates)
-    _dates(lead, dates)
+    _dates(title, dates, language)
+    _dates(lead, dates, language)
     return TextFeatures(
         terms=counts,
         title_terms=frozenset(title_tokens),

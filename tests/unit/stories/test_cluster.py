@@ -97,6 +97,100 @@ def test_languages_cluster_apart_and_are_linked() -> None:
         assert unlinked.add(view).links == ()
 
 
+DEC_5 = datetime(2026, 12, 5, 9, tzinfo=UTC)
+
+
+def _view(article_id: str, title: str, text: str, language: str, minutes: int) -> ArticleView:
+    return ArticleView(article_id, title, text, DEC_5 + timedelta(minutes=minutes), language)
+
+
+KUMAMOTO_EN = _view(
+    "k1",
+    "TSMC starts building its second Kumamoto chip plant",
+    "Taiwan's TSMC began construction of its second chip factory in Kumamoto, Japan, on "
+    "December 5, 2026, an investment of 1.2 trillion yen.",
+    "en",
+    0,
+)
+# Another TSMC story writing the same day, two days earlier (it announced the date).
+ARIZONA_EN = _view(
+    "a1",
+    "TSMC to open third Arizona fab",
+    "The third Phoenix, Arizona, fab of TSMC will open on December 5 and make 2nm wafers.",
+    "en",
+    -48 * 60,
+)
+# The Japanese report names one party in Latin script, and the date.
+KUMAMOTO_JA = _view(
+    "j1",
+    "台湾TSMC、熊本第2工場の建設を開始",
+    "TSMCは2026年12月5日、熊本県で第2工場の建設を始めたと発表した。投資額は1兆2000億円。",
+    "ja",
+    10,
+)
+EARNINGS_JA = _view(
+    "j2",
+    "TSMC、7～9月期は増益",
+    "TSMCは10月16日、7～9月期の決算を発表した。純利益は前年同期比で増えた。",
+    "ja",
+    20,
+)
+
+
+def test_one_name_and_a_date_link_when_only_one_story_shares_them() -> None:
+    clusterer = StoryClusterer()
+    clusterer.add(KUMAMOTO_EN)
+    japanese = clusterer.add(KUMAMOTO_JA)
+    assert japanese.is_new  # clustering stays within a language
+    assert [(link.story_id, link.language) for link in japanese.links] == [("k1", "en")]
+    assert 0.5 <= japanese.links[0].confidence <= 1.0
+    assert clusterer.story("k1").languages == ("en", "ja")
+    # The same name without a shared date is no evidence of the same event.
+    assert clusterer.add(EARNINGS_JA).links == ()
+
+
+def test_one_name_and_a_date_shared_by_two_stories_link_neither() -> None:
+    clusterer = StoryClusterer()
+    clusterer.add(ARIZONA_EN)
+    assert clusterer.add(KUMAMOTO_EN).is_new
+    assert clusterer.add(KUMAMOTO_JA).links == ()
+
+
+NIKKEI = _view(
+    "n1",
+    "Nikkei rises as exporters gain",
+    "TOKYO, Dec 5 (Reuters) - Japan's Nikkei share average rose 1.2% on Friday as exporters "
+    "such as Toyota gained on a weaker yen.",
+    "en",
+    0,
+)
+EXPORTS = _view(
+    "c1",
+    "China exports beat forecasts",
+    "BEIJING, Dec 5 (Reuters) - China's exports grew 5% in November from a year earlier, "
+    "customs data showed on Friday, beating forecasts.",
+    "en",
+    10,
+)
+
+
+def test_a_dateline_is_no_evidence_of_the_event() -> None:
+    # Two wire reports of the day share the agency and the date of their datelines.
+    clusterer = StoryClusterer()
+    clusterer.add(NIKKEI)
+    assert clusterer.add(EXPORTS).is_new
+    # A date away from the publication day is the event's: it counts.
+    dates = FEATURES.index("dates")
+    follow_up = _view("f1", "Arson suspected", "The fire of December 3 in Osaka", "en", 0)
+    fire = _view("o1", "Fire in Osaka", "A fire broke out in Osaka on December 3.", "en", -2880)
+    for published, expected in ((follow_up.published, 1.0), (fire.published, 0.0)):
+        clusterer = StoryClusterer()
+        clusterer.add(fire)
+        view = ArticleView("x", follow_up.title, follow_up.text, published, "en")
+        [(_story, features)] = clusterer.observe(view, "x")
+        assert features[dates] == expected
+
+
 def test_window_dormancy_revival_and_forgetting() -> None:
     options = ClusterOptions(window_hours=24, dormant_hours=48)
     clusterer = StoryClusterer(options)

@@ -18,6 +18,9 @@ from newsdesk.stories.text import extract_features, stem, tokenize
         ("Le président et la ministre", "fr", ["président", "ministre"]),
         ("Obama's speech", "en", ["obama", "speech"]),
         ("東京都知事", "ja", ["東京", "京都", "都知", "知事"]),
+        # CJK has no spaces: Latin words and digits inside it are terms of their own.
+        ("台湾TSMC熊本2026年", "ja", ["台湾", "tsmc", "熊本", "2026", "年"]),
+        ("英伟达Nvidia发布１２款", "zh", ["英伟", "伟达", "nvidia", "发布", "12", "款"]),
         ("", "en", []),
         ("--- !!! ...", None, []),
     ],
@@ -100,3 +103,44 @@ def test_body_repeating_the_title_is_not_counted_twice() -> None:
 def test_dates_written_in_the_text(title: str, text: str, expected: set[str]) -> None:
     features = extract_features(title, text, "en", title_weight=2.0, lead_words=100)
     assert features.dates == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "language", "expected"),
+    [
+        ("台湾TSMC、熊本第2工場の建設を開始", "2026年12月5日に着工した。", "ja", {"12-05"}),
+        ("台积电熊本二厂开工", "于2026年１２月５日正式开工。", "zh", {"12-05"}),
+        ("TSMC 2공장 착공", "TSMC는 2026년 12월 5일 착공했다.", "ko", {"12-05"}),
+        ("TSMC beginnt am 5. Dezember", "Seit dem 1. März", "de", {"12-05", "03-01"}),
+        ("TSMC lance le chantier", "Le 1er décembre 2026, et le 5 août", "fr", {"12-01", "08-05"}),
+        ("TSMC inicia obras", "el 5 de diciembre de 2026", "es", {"12-05"}),
+        ("TSMC avvia i lavori", "il 5 dicembre 2026", "it", {"12-05"}),
+        ("TSMC inicia obras", "em 5 de dezembro de 2026", "pt", {"12-05"}),
+        ("TSMC begint", "op 5 december 2026", "nl", {"12-05"}),
+        # Language unknown: every language's month names are read.
+        ("", "le 5 décembre et el 6 de enero", None, {"12-05", "01-06"}),
+        # English text reads no foreign month names ("5 Mars bars"), still no "may 5".
+        ("", "ate 5 Mars bars; it may 5 times", "en", set()),
+        # Not dates: a month number out of range, a day without a month.
+        ("", "13月5日と５日", "ja", set()),
+    ],
+)
+def test_dates_written_in_other_languages(
+    title: str, text: str, language: str | None, expected: set[str]
+) -> None:
+    features = extract_features(title, text, language, title_weight=2.0, lead_words=100)
+    assert features.dates == expected
+
+
+def test_names_and_numbers_inside_cjk_text() -> None:
+    features = extract_features(
+        "台湾TSMC、熊本第2工場の建設を開始",
+        "TSMCは2026年12月5日、投資額1兆2000億円の第2工場に着工した。",
+        "ja",
+        title_weight=2.0,
+        lead_words=100,
+    )
+    assert features.names == {"tsmc": 3}  # twice in the title, once in the lead
+    # The year and the amount are numbers; the month ("12月"), a single digit and the
+    # CJK runs are not.
+    assert features.numbers == {"2026", "2000"}
