@@ -26,6 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from newsdesk.normalize.words import CJK_CHAR as _CJK_CHAR
+from newsdesk.normalize.words import WORD as _TOKEN
+
 __all__ = [
     "MAX_PASSAGES",
     "MAX_PASSAGE_CHARS",
@@ -44,9 +47,6 @@ MAX_PASSAGE_CHARS = 1000
 """A kept sentence is cut to this many characters (a "sentence" without full stops can be
 a whole paragraph)."""
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _SPACES = re.compile(r"\s+")
 # A sentence ends at . ! ? and closing quotes, then a space and not a lower-case letter
 # ("U.S. officials" stays one), or at a CJK full stop (no space needed).

@@ -39,6 +39,7 @@ import numpy.typing as npt
 from datasketch import MinHash
 
 from newsdesk.normalize import content_hash
+from newsdesk.normalize.words import words
 
 __all__ = [
     "FINGERPRINT_VERSION",
@@ -64,10 +65,6 @@ __all__ = [
 FINGERPRINT_VERSION = 1
 
 _MASK63 = (1 << 63) - 1
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A CJK ideograph or kana is a token by itself (those scripts put no spaces between words);
-# elsewhere a token is a run of letters and digits.
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _NUMBER = re.compile(r"^\d")
 
 #: Function words of the languages most often seen, left out of the ``words`` signature:
@@ -175,7 +172,7 @@ def strip_boilerplate(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The words of ``text``: NFKC, case-folded, runs of letters and digits; every CJK
     ideograph or kana is a word of its own."""
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+    return words(unicodedata.normalize("NFKC", text).casefold())
 
 
 def text_hash(text: str) -> str:

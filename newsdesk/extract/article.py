@@ -44,6 +44,7 @@ from newsdesk.extract.parse import parse_html
 from newsdesk.extract.prune import PRUNE_XPATHS, keep_tails
 from newsdesk.extract.score import tokens
 from newsdesk.model import ExtractedArticle
+from newsdesk.normalize.words import word_count as _words
 
 __all__ = ["ExtractOptions", "extract_article", "extract_with_tree"]
 
@@ -222,10 +223,6 @@ def _trafilatura(tree: HtmlElement, url: str | None, *, precise: bool) -> str:
         # broken or hostile markup.
         return ""
     return result or ""
-
-
-def _words(text: str | None) -> int:
-    return len(tokens(text)) if text else 0
 
 
 def _main_text(

@@ -17,6 +17,9 @@ import re
 
 import nh3
 
+from newsdesk.normalize.words import CJK
+from newsdesk.normalize.words import CJK_CHAR as _CJK_CHAR
+
 __all__ = ["DEFAULT_EXCERPT_WORDS", "excerpt", "is_boilerplate", "plain_text"]
 
 DEFAULT_EXCERPT_WORDS = 60
@@ -67,9 +70,7 @@ _CREDIT_LEAD = re.compile(
 _CHROME_MAX = 400  # characters: furniture and disclaimers are shorter than this
 
 _SENTENCE_END = re.compile(r"[.!?。！？」』\"'”’)]$")
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
+_TOKEN = re.compile(rf"[{CJK}]|[^\s{CJK}]+")
 _SPACES = re.compile(r"\s+")
 
 

@@ -236,3 +236,45 @@ async def test_cluster_stories_off_assigns_nothing(
     )
     await run_round(pipeline, sources=store.list_sources())
     assert store.last_story_seq() == 0 and store.load_cluster_state() is None
+
+
+KUMAMOTO_EN = (
+    "TSMC starts building its second Kumamoto chip plant",
+    "Taiwan's TSMC began construction of its second chip factory in Kumamoto, Japan, on "
+    "November 2, the company said on Monday.\n\n"
+    "The plant will make chips for cars and industrial machines and is due to start "
+    "production at the end of 2027, adding about 1,700 jobs.\n\n"
+    "Japan's government has pledged subsidies of up to 732 billion yen for the project, "
+    "part of its push to rebuild a domestic semiconductor industry.",
+)
+KUMAMOTO_JA = (
+    "台湾TSMC、熊本第2工場の建設を開始",
+    "半導体受託生産の世界最大手、台湾TSMCは2026年11月2日、熊本県菊陽町で第2工場の建設を"
+    "始めたと発表した。\n\n"
+    "新工場は自動車や産業機械向けの半導体を生産し、2027年末の稼働を目指す。約1700人の"
+    "雇用を見込んでいる。\n\n"
+    "日本政府は最大7320億円を補助する方針で、国内の半導体産業の再建を急いでいる。",
+)
+
+
+async def test_a_japanese_report_is_linked_to_the_english_story(
+    site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    """Extraction, language detection and clustering keep the two apart (one story per
+    language) and link them: the Japanese text names TSMC in Latin script beside the date."""
+    for outlet, (title, text) in (("herald", KUMAMOTO_EN), ("nikkan", KUMAMOTO_JA)):
+        page = site.add(f"/{outlet}/kumamoto.html", _story_page(outlet, title, text))
+        feed = _dated_feed(outlet, outlet, page, title, "Mon, 02 Nov 2026 09:00:00 +0000")
+        store.add_source(site.add(f"/{outlet}/feed.xml", feed, "application/rss+xml"), now=NOW)
+    summary = await run_round(pipeline, sources=store.list_sources())
+    assert summary.articles_extracted == 2, (summary.as_dict(), store.recent_events())
+    found = {a.language: a for a in store.list_articles()}
+    assert set(found) == {"en", "ja"}
+    stories = store.article_stories([a.id for a in found.values()])
+    english, japanese = stories[found["en"].id], stories[found["ja"].id]
+    assert english != japanese
+    story = store.story(english)
+    assert story is not None and story.languages == ("en", "ja")
+    [link] = story.links
+    assert (link.story_id, link.language) == (japanese, "ja")
+    assert 0.5 <= link.confidence <= 1.0
