@@ -82,25 +82,23 @@ TITLE_COEFFICIENTS: tuple[float, ...] = (
 
 
 #: :data:`COEFFICIENTS` refitted with the :data:`EMBEDDING_FEATURES` appended (same
-#: articles; MiniLM on the title and 60 words of lead; ``train.py --embeddings``). Fitted
-#: before the ``dates`` feature existed, whose weight here is 0.0 (the model as it was
-#: measured) until the next ``train.py --embeddings`` run with the extra installed.
+#: articles; MiniLM on the title and 60 words of lead; ``train.py --embeddings``, with the
+#: ``dates`` feature).
 EMBEDDING_COEFFICIENTS: tuple[float, ...] = (
-    0.6798, -0.6918, 0.7008, 3.0599, 0.0000, 0.0000, -0.3869, 0.7500, 0.1125,
-    7.5845, 0.3989, 1.5737, 1.8850, -0.0290, 0.4165, 1.2315, -0.7762, -0.6691,
-    0.0000,
-    1.3033, 1.1153,
-    -3.7797,
+    0.5554, -0.6278, 0.7316, 2.4292, 0.0000, 0.0000, -0.2859, 0.8274, 0.1372,
+    7.3401, 0.4724, 1.5574, 1.7610, -0.0495, 0.3988, 1.1163, -0.8307, -0.5490,
+    3.0477,
+    1.3129, 1.0320,
+    -3.9938,
 )  # fmt: skip
 
-#: :data:`TITLE_COEFFICIENTS` refitted with the :data:`EMBEDDING_FEATURES` (same articles;
-#: ``dates`` at 0.0 likewise).
+#: :data:`TITLE_COEFFICIENTS` refitted with the :data:`EMBEDDING_FEATURES` (same articles).
 EMBEDDING_TITLE_COEFFICIENTS: tuple[float, ...] = (
-    -2.7901, -2.6564, 0.3772, -0.1984, 15.2064, 8.3126, -0.7962, 0.0000, -2.7901,
-    1.1092, 0.3772, 0.0127, 0.3504, -0.6055, -0.0657, -2.8835, -0.0047, -0.4814,
-    0.0000,
-    2.2459, 2.6348,
-    -3.2923,
+    -2.8039, -2.6702, 0.3572, -0.2054, 15.2287, 8.3376, -0.8062, 0.0000, -2.8039,
+    1.0980, 0.3572, -0.0195, 0.3288, -0.5699, -0.0515, -2.8983, -0.0047, -0.4697,
+    0.0284,
+    2.2622, 2.6466,
+    -3.2750,
 )  # fmt: skip
 
 
