@@ -545,11 +545,12 @@ class StoryClusterer:
 
     def _link(self, story: Story, article: PreparedArticle) -> tuple[CrossLink, ...]:
         """Cross-lingual links of ``story`` made clear by ``article``'s names, numbers and
-        written dates: two shared names, or one name and a date (a day either way) that
-        only one story of that language shares — CJK text often names just one party in
-        Latin script ("TSMC") beside the date. The confidence is the IDF-weighted share of
-        the article's names (0.7), numbers (0.3) and dates (0.3) the other story holds,
-        over the kinds the article has."""
+        written dates: two shared names, or one name and a date (a day either way) or an
+        amount ("1.2 trillion" = "1兆2000億") that only one story of that language shares —
+        CJK text often names just one party in Latin script ("TSMC"). The confidence is
+        the IDF-weighted share of the names (0.7: the article's the story holds, or the
+        story's the article holds, whichever is more), and of the article's numbers (0.3)
+        and dates (0.3) the other story holds, over the kinds the article has."""
         opts = self.options
         evidence = len(article.names) + len(article.numbers) + len(article.dates)
         if not opts.cross_lingual or evidence < 2 or not article.names:
@@ -574,14 +575,21 @@ class StoryClusterer:
             other = self._stories[sid]
             shared = sum(1 for n in article.names if n in other.names)
             dates = date_share(article.dates, other)
+            amounts = any(n[0] == "~" and n in other.numbers for n in article.numbers)
             if shared >= 2:
                 clear.append((other, dates))
-            elif shared == 1 and dates > 0.0:
+            elif shared == 1 and (dates > 0.0 or amounts):
                 one_name.setdefault(other.language, []).append((other, dates))
         clear.extend(found[0] for found in one_name.values() if len(found) == 1)
         made: list[CrossLink] = []
         for other, dates in clear:
-            parts = [(0.7, _share(article.names, other.names, other.size))]
+            # Names held by either side: a German text capitalises every noun, so the
+            # share of *its* names the other story holds alone would be small.
+            held = sum(
+                other.names[n] * idf for n, idf in article.names_idf.items() if n in other.names
+            )
+            names = max(_share(article.names, other.names, other.size), held / other.names_mass)
+            parts = [(0.7, min(1.0, names))]
             if article.numbers:
                 parts.append((0.3, _share(article.numbers, other.numbers, other.size)))
             if article.dates:

@@ -87,6 +87,33 @@ _PIECE = re.compile(
 )
 #: A CJK character that makes the digits before it a month ("12月", "12월"), not a number.
 _MONTH_MARK = ("月", "월")
+#: CJK characters that scale the digits before them: 万/萬/만 10^4, 億/亿/억 10^8, 兆/조 10^12.
+_CJK_SCALES = {"万": 4, "萬": 4, "만": 4, "億": 8, "亿": 8, "억": 8, "兆": 12, "조": 12}
+#: Words that scale the number before them, by language ("billion" is 10^12 in most of
+#: Europe); unknown languages read as English.
+_SCALES: dict[str | None, dict[str, int]] = {
+    "en": {"million": 6, "millions": 6, "mn": 6, "billion": 9, "billions": 9, "bn": 9,
+           "trillion": 12, "trillions": 12},
+    "de": {"million": 6, "millionen": 6, "mio": 6, "milliarde": 9, "milliarden": 9, "mrd": 9,
+           "billion": 12, "billionen": 12},
+    "fr": {"million": 6, "millions": 6, "milliard": 9, "milliards": 9, "billion": 12,
+           "billions": 12},
+    "es": {"millón": 6, "millon": 6, "millones": 6, "mil millones": 9, "billón": 12,
+           "billones": 12},
+    "it": {"milione": 6, "milioni": 6, "miliardo": 9, "miliardi": 9},
+    "pt": {"milhão": 6, "milhões": 6, "mil milhões": 9, "bilhão": 9, "bilhões": 9,
+           "bilião": 12, "biliões": 12, "trilhão": 12, "trilhões": 12},
+    "nl": {"miljoen": 6, "miljoenen": 6, "miljard": 9, "miljarden": 9, "biljoen": 12},
+}  # fmt: skip
+_SCALES[None] = _SCALES["en"]
+
+
+def _scaled(scales: dict[str, int]) -> re.Pattern[str]:
+    words = "|".join(sorted(scales, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?({words})\b", re.IGNORECASE)
+
+
+_SCALED = {language: (_scaled(scales), scales) for language, scales in _SCALES.items()}
 _TITLE_CASE_SHARE = 0.6
 
 
@@ -329,17 +356,57 @@ def _cjk_names_and_numbers(
     """The names (capitalised Latin words: "TSMC", "Nvidia") and numbers written inside a
     run of CJK text; the digits of a month ("12月") are not a number."""
     pieces = list(_PIECE.finditer(token))
+    amount = 0.0
+    last_scale = 99
     for position, piece in enumerate(pieces):
         part = piece.group()
+        if amount and part in _CJK_SCALES:  # the "兆" of "1兆2000億": the amount goes on
+            continue
         if piece.lastgroup == "num":
             after = pieces[position + 1].group() if position + 1 < len(pieces) else ""
             digits = _number(part)
             if len(digits) >= 2 and not after.startswith(_MONTH_MARK):
                 numbers.add(digits)
-        elif piece.lastgroup == "word" and part[0].isupper():
+            scale = _CJK_SCALES.get(after[:1])
+            if scale is not None and scale < last_scale:
+                # "1兆2000億" is one amount: 1 x 10^12 + 2000 x 10^8
+                amount, last_scale = amount + _value(digits) * 10.0**scale, scale
+                if len(after) > 1 or scale == 4:
+                    numbers.add(amount_key(amount))
+                    amount, last_scale = 0.0, 99
+                continue
+        if amount:
+            numbers.add(amount_key(amount))
+        amount, last_scale = 0.0, 99
+        if piece.lastgroup == "word" and part[0].isupper():
             word = _fold(part)
             if len(word) >= 2 and word not in _ALL_STOP:
                 names[stem(_ascii_key(word), language)] += weight
+    if amount:
+        numbers.add(amount_key(amount))
+
+
+def _value(digits: str) -> float:
+    try:
+        return float(digits)
+    except ValueError:  # "1.2.3": not one number
+        return 0.0
+
+
+def amount_key(value: float) -> str:
+    """The number key of an amount written with a scale ("1.2 trillion", "1兆2000億",
+    "1,2 Billionen"): three significant digits, so every language's way of writing it
+    meets (``"~1.2e+12"``)."""
+    return f"~{value:.3g}"
+
+
+def _amounts(text: str, language: str | None, numbers: set[str]) -> None:
+    """Add the keys of the amounts written with a scale word ("$2.6 million", "2 Milliarden")."""
+    pattern, scales = _SCALED.get(language, _SCALED[None])
+    for match in pattern.finditer(text):
+        value = _value(_number(match.group(1)))
+        if value:
+            numbers.add(amount_key(value * 10.0 ** scales[match.group(2).casefold()]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +449,8 @@ def extract_features(
     _names_and_numbers(title, language, names, numbers, weight=2, headline=True)
     title_names = frozenset(names)
     _names_and_numbers(lead, language, names, numbers)
+    _amounts(title, language, numbers)
+    _amounts(lead, language, numbers)
     dates: set[str] = set()
     _dates(title, dates, language)
     _dates(lead, dates, language)

@@ -156,6 +156,28 @@ def test_one_name_and_a_date_shared_by_two_stories_link_neither() -> None:
     assert clusterer.add(KUMAMOTO_JA).links == ()
 
 
+def test_one_name_and_an_amount_link_across_languages() -> None:
+    # The German report shares one name (TSMC) and no date, but the amount.
+    english = _view(
+        "s1",
+        "Japan pledges subsidies for TSMC",
+        "Japan will give TSMC subsidies of up to 732 billion yen for its second plant.",
+        "en",
+        0,
+    )
+    german = _view(
+        "s2",
+        "Tokio fördert TSMC-Werk",
+        "Die Regierung sagt Zuschüsse von bis zu 732 Milliarden Yen zu.",
+        "de",
+        24 * 60,
+    )
+    clusterer = StoryClusterer()
+    clusterer.add(english)
+    linked = clusterer.add(german)
+    assert [(link.story_id, link.language) for link in linked.links] == [("s1", "en")]
+
+
 NIKKEI = _view(
     "n1",
     "Nikkei rises as exporters gain",

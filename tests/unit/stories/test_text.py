@@ -141,6 +141,29 @@ def test_names_and_numbers_inside_cjk_text() -> None:
         lead_words=100,
     )
     assert features.names == {"tsmc": 3}  # twice in the title, once in the lead
-    # The year and the amount are numbers; the month ("12月"), a single digit and the
-    # CJK runs are not.
-    assert features.numbers == {"2026", "2000"}
+    # The year and the amount's digits are numbers, the amount a key of its own; the month
+    # ("12月"), a single digit and the CJK runs are not.
+    assert features.numbers == {"2026", "2000", "~1.2e+12"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount"),
+    [
+        ("subsidies of up to 732 billion yen", "en", "~7.32e+11"),
+        ("Zuschüsse bis 732 Milliarden Yen", "de", "~7.32e+11"),
+        ("des subventions de 732 milliards de yens", "fr", "~7.32e+11"),
+        ("補助金は最大7320億円", "ja", "~7.32e+11"),
+        ("补贴7320亿日元", "zh", "~7.32e+11"),
+        ("보조금 7320억원", "ko", "~7.32e+11"),
+        # One amount in two parts; "billion" is 10^12 in German.
+        ("投資額は1兆2000億円", "ja", "~1.2e+12"),
+        ("an investment of 1.2 trillion yen", "en", "~1.2e+12"),
+        ("eine Investition von 1,2 Billionen Yen", "de", "~1.2e+12"),
+        ("5 mil millones de euros", "es", "~5e+09"),
+        ("$2.6 million", None, "~2.6e+06"),
+    ],
+)
+def test_amounts_meet_across_languages(text: str, language: str | None, amount: str) -> None:
+    numbers = extract_features("", text, language, title_weight=2.0, lead_words=100).numbers
+    assert amount in numbers
+    assert sum(1 for n in numbers if n.startswith("~")) == 1
