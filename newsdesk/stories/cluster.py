@@ -545,12 +545,14 @@ class StoryClusterer:
 
     def _link(self, story: Story, article: PreparedArticle) -> tuple[CrossLink, ...]:
         """Cross-lingual links of ``story`` made clear by ``article``'s names, numbers and
-        written dates: two shared names, or one name and a date (a day either way) or an
-        amount ("1.2 trillion" = "1兆2000億") that only one story of that language shares —
-        CJK text often names just one party in Latin script ("TSMC"). The confidence is
+        written dates, to the best story of each other language: two shared names, or one
+        name and a date (a day either way) or an amount ("1.2 trillion" = "1兆2000億") that
+        only one story of that language shares — CJK text often names just one party in
+        Latin script ("TSMC"). The confidence is
         the IDF-weighted share of the names (0.7: the article's the story holds, or the
-        story's the article holds, whichever is more), and of the article's numbers (0.3)
-        and dates (0.3) the other story holds, over the kinds the article has."""
+        story's three main ones the article mentions, whichever is more), and of the
+        article's numbers (0.3) and dates (0.3) the other story holds, over the kinds the
+        article has."""
         opts = self.options
         evidence = len(article.names) + len(article.numbers) + len(article.dates)
         if not opts.cross_lingual or evidence < 2 or not article.names:
@@ -581,23 +583,27 @@ class StoryClusterer:
             elif shared == 1 and (dates > 0.0 or amounts):
                 one_name.setdefault(other.language, []).append((other, dates))
         clear.extend(found[0] for found in one_name.values() if len(found) == 1)
-        made: list[CrossLink] = []
+        # One event is one story per language: the article links the best of each.
+        best: dict[str | None, tuple[float, Story]] = {}
         for other, dates in clear:
-            # Names held by either side: a German text capitalises every noun, so the
-            # share of *its* names the other story holds alone would be small.
-            held = sum(
-                other.names[n] * idf for n, idf in article.names_idf.items() if n in other.names
-            )
-            names = max(_share(article.names, other.names, other.size), held / other.names_mass)
-            parts = [(0.7, min(1.0, names))]
+            # The article's names the story holds, or the story's main names the article
+            # mentions: a German text capitalises every noun, and a story of many reports
+            # gathers many names, so either share alone can be small.
+            held = sum(w for n, w in other.salient if n in article.names)
+            main = held / (sum(w for _n, w in other.salient) or 1.0)
+            parts = [(0.7, max(_share(article.names, other.names, other.size), main))]
             if article.numbers:
                 parts.append((0.3, _share(article.numbers, other.numbers, other.size)))
             if article.dates:
                 parts.append((0.3, dates))
-            confidence = sum(w * v for w, v in parts) / sum(w for w, _v in parts)
-            if confidence < opts.link_threshold:
-                continue
-            confidence = round(confidence, 4)
+            confidence = round(sum(w * v for w, v in parts) / sum(w for w, _v in parts), 4)
+            if (
+                confidence >= opts.link_threshold
+                and confidence > best.get(other.language, (0.0, other))[0]
+            ):
+                best[other.language] = (confidence, other)
+        made: list[CrossLink] = []
+        for confidence, other in best.values():
             if other.id not in story.links or story.links[other.id].confidence < confidence:
                 link = CrossLink(other.id, other.language, confidence)
                 story.links[other.id] = link

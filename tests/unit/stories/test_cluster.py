@@ -178,6 +178,22 @@ def test_one_name_and_an_amount_link_across_languages() -> None:
     assert [(link.story_id, link.language) for link in linked.links] == [("s1", "en")]
 
 
+def test_an_article_links_one_story_of_each_other_language() -> None:
+    # Two English stories share the names of a German report; it links the closer one.
+    quake_2 = _view(
+        "q9",
+        "Hokkaido quake: Japan Meteorological Agency lifts tsunami warning",
+        "The Japan Meteorological Agency lifted the tsunami warning for Hokkaido.",
+        "en",
+        0,
+    )
+    clusterer = StoryClusterer(ClusterOptions(join_threshold=0.999))  # keep them apart
+    clusterer.add(_at(QUAKE_1, DEC_5, "q1"))
+    clusterer.add(quake_2)
+    german = clusterer.add(_at(QUAKE_DE, DEC_5 + timedelta(minutes=5), "d1"))
+    assert len(german.links) == 1 and german.links[0].language == "en"
+
+
 NIKKEI = _view(
     "n1",
     "Nikkei rises as exporters gain",
