@@ -1,0 +1,85 @@
+"""Cross-lingual links on real news: the items of the real feeds in ../shared (headline +
+feed summary, in time order) through the default clusterer. Several feeds of January 2017
+(Le Monde, Spiegel, El País, the Indian Express, Reuters, NYT...) report the same events in
+different languages."""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from newsdesk.errors import NewsdeskError
+from newsdesk.feeds import parse_feed
+from newsdesk.normalize import detect_language, normalize_language
+from newsdesk.stories import ArticleView, StoryClusterer
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _items(folder: Path) -> list[ArticleView]:
+    views: list[ArticleView] = []
+    with (folder / "manifest.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["kind"] == "real"]
+    for row in rows:
+        try:
+            feed = parse_feed((folder / row["file"]).read_bytes(), url=f"http://x/{row['file']}")
+        except NewsdeskError:
+            continue
+        for number, item in enumerate(feed.items):
+            if not item.title:
+                continue
+            text = _TAG.sub(" ", html.unescape(item.summary or ""))
+            language = normalize_language(item.language or feed.language or row["language"])
+            views.append(
+                ArticleView(
+                    f"{row['file']}#{number}",
+                    item.title,
+                    text,
+                    item.published,
+                    language or detect_language(f"{item.title} {text}"),
+                    row["file"],
+                )
+            )
+    views.sort(key=lambda v: (v.published is None, v.published.timestamp() if v.published else 0))
+    return views
+
+
+@pytest.fixture(scope="module")
+def links(shared_data: Path) -> dict[str, list[tuple[str, str]]]:
+    """Title of each article that made links -> (language, first title) of the stories."""
+    clusterer = StoryClusterer()
+    first: dict[str, str] = {}
+    made: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for view in _items(shared_data / "real-feeds"):
+        assignment = clusterer.add(view)
+        first.setdefault(assignment.story_id, view.title)
+        for link in assignment.links:
+            made[view.title].append((link.language or "?", first[link.story_id]))
+    return made
+
+
+def _linked(links: dict[str, list[tuple[str, str]]], title: str) -> list[tuple[str, str]]:
+    [found] = [found for made, found in links.items() if made.startswith(title)]
+    return found
+
+
+def test_one_event_is_linked_across_languages(links: dict[str, list[tuple[str, str]]]) -> None:
+    shooting = "At least five dead in Fort Lauderdale airport shooting"
+    assert _linked(links, "Floride : ce que l’on sait de la fusillade") == [("en", shooting)]
+    assert _linked(links, "Fünf Tote im Flughafen: Täter von Fort Lauderdale") == [("en", shooting)]
+    [(language, english)] = _linked(links, "Restaurants machen dicht: Jamie Olivers")
+    assert language == "en" and english.startswith("Jamie Oliver closes six restaurants")
+
+
+def test_an_article_links_at_most_one_story_per_language(
+    links: dict[str, list[tuple[str, str]]],
+) -> None:
+    assert len(links) >= 15
+    for found in links.values():
+        languages = [language for language, _title in found]
+        assert len(languages) == len(set(languages)), found
