@@ -548,11 +548,10 @@ class StoryClusterer:
         written dates, to the best story of each other language: two shared names, or one
         name and a date (a day either way) or an amount ("1.2 trillion" = "1兆2000億") that
         only one story of that language shares — CJK text often names just one party in
-        Latin script ("TSMC"). The confidence is
-        the IDF-weighted share of the names (0.7: the article's the story holds, or the
-        story's three main ones the article mentions, whichever is more), and of the
-        article's numbers (0.3) and dates (0.3) the other story holds, over the kinds the
-        article has."""
+        Latin script ("TSMC"). The confidence is the IDF-weighted share of the names (0.7:
+        the article's the story holds, or the story's three main ones the article mentions,
+        whichever is more), and of the article's numbers (0.3) and dates (0.3) the other
+        story holds, over the kinds the article has."""
         opts = self.options
         evidence = len(article.names) + len(article.numbers) + len(article.dates)
         if not opts.cross_lingual or evidence < 2 or not article.names:

@@ -372,18 +372,18 @@ def _cjk_names_and_numbers(
                 # "1兆2000億" is one amount: 1 x 10^12 + 2000 x 10^8
                 amount, last_scale = amount + _value(digits) * 10.0**scale, scale
                 if len(after) > 1 or scale == 4:
-                    numbers.add(amount_key(amount))
+                    numbers.add(_amount_key(amount))
                     amount, last_scale = 0.0, 99
                 continue
         if amount:
-            numbers.add(amount_key(amount))
+            numbers.add(_amount_key(amount))
         amount, last_scale = 0.0, 99
         if piece.lastgroup == "word" and part[0].isupper():
             word = _fold(part)
             if len(word) >= 2 and word not in _ALL_STOP:
                 names[stem(_ascii_key(word), language)] += weight
     if amount:
-        numbers.add(amount_key(amount))
+        numbers.add(_amount_key(amount))
 
 
 def _value(digits: str) -> float:
@@ -393,7 +393,7 @@ def _value(digits: str) -> float:
         return 0.0
 
 
-def amount_key(value: float) -> str:
+def _amount_key(value: float) -> str:
     """The number key of an amount written with a scale ("1.2 trillion", "1兆2000億",
     "1,2 Billionen"): three significant digits, so every language's way of writing it
     meets (``"~1.2e+12"``)."""
@@ -405,8 +405,9 @@ def _amounts(text: str, language: str | None, numbers: set[str]) -> None:
     pattern, scales = _SCALED.get(language, _SCALED[None])
     for match in pattern.finditer(text):
         value = _value(_number(match.group(1)))
-        if value:
-            numbers.add(amount_key(value * 10.0 ** scales[match.group(2).casefold()]))
+        scale = scales.get(" ".join(match.group(2).casefold().split()))
+        if value and scale is not None:
+            numbers.add(_amount_key(value * 10.0**scale))
 
 
 @dataclass(frozen=True, slots=True)
