@@ -127,18 +127,12 @@ class TitleRevision:
 
 
 @dataclass(frozen=True, slots=True)
-class TextRevision:
-    """One change of an article's text found by a re-check of its page, and when: word
-    counts before and after, words added and removed, and the sentences added and removed
-    (:class:`newsdesk.revisions.TextChange`). The text it replaced stays in the store."""
+class TextRevision(TextChange):
+    """One change of an article's text found by a re-check of its page (the fields of
+    :class:`newsdesk.revisions.TextChange`), and when. The text it replaced stays in the
+    store."""
 
     seen_at: datetime
-    words_before: int
-    words_after: int
-    words_added: int
-    words_removed: int
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

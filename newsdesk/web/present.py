@@ -97,18 +97,11 @@ class RevisionView:
 
 
 @dataclass(frozen=True, slots=True)
-class TextRevisionView:
+class TextRevisionView(TextRevision):
     """A text revision as pages and the API show it: the word counts, and at most
     :data:`PASSAGES_SHOWN` sentences added and removed, each cut to a few words
     (``more_added``/``more_removed``: how many more the revision has)."""
 
-    seen_at: datetime
-    words_before: int
-    words_after: int
-    words_added: int
-    words_removed: int
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
     more_added: int = 0
     more_removed: int = 0
 
