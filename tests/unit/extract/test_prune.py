@@ -9,17 +9,7 @@ from newsdesk.extract import article as article_module
 from newsdesk.extract import extract_article
 from newsdesk.extract.parse import parse_html
 from newsdesk.extract.prune import PRUNE_XPATHS, keep_tails
-
-PARAGRAPHS = [
-    "The city council voted on Tuesday to expand the riverside park by twelve hectares, "
-    "ending a dispute that had lasted almost a decade.",
-    "Supporters said the new land would give families in the eastern districts their first "
-    "green space within walking distance of home.",
-    "Opponents argued that the money should have gone to repairing the old bridges, several "
-    "of which have been closed to heavy traffic since the spring floods.",
-    "Work is expected to begin next year and to take about three years to complete, the "
-    "mayor's office said in a statement released after the vote.",
-]
+from tests.unit.extract.test_article import PARAGRAPHS
 
 
 def page(body: str) -> str:
