@@ -160,11 +160,12 @@ class StoryDesk:
         )
 
     def _states(self, assignment: Assignment) -> list[StoryState]:
-        """The story's state, and those of the stories it was just linked to."""
+        """The story's state, and those of the stories it was just linked to or that lost
+        a link in exchange."""
         states = [self.clusterer.story(assignment.story_id)]
-        for link in assignment.links:
+        for story_id in (*(link.story_id for link in assignment.links), *assignment.unlinked):
             try:
-                states.append(self.clusterer.story(link.story_id))
+                states.append(self.clusterer.story(story_id))
             except KeyError:  # forgotten by the clusterer: the link is stored one way
                 continue
         return states

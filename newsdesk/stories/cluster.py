@@ -104,6 +104,14 @@ def _year_conflict(numbers: dict[str, float], story: Story) -> float:
     return sum(1 for year in years if year not in story.years) / len(years)
 
 
+def _stronger_link(story: Story, language: str | None, confidence: float, other_id: str) -> bool:
+    """Whether ``story`` already links another story of ``language`` at least as surely."""
+    return any(
+        link.language == language and link.confidence >= confidence and sid != other_id
+        for sid, link in story.links.items()
+    )
+
+
 def _headline_model(article: PreparedArticle) -> bool:
     """Whether the headline-only coefficients decide for ``article``: a dated headline.
     Their main evidence is recency; an undated headline (no time features) is judged by
@@ -179,8 +187,8 @@ class StoryClusterer:
             story = Story(article.id, article.language)
             self._stories[story.id] = story
             self._join(story, article)
-            links = self._link(story, article)
-            return Assignment(article.id, story.id, 0.0, True, links=links)
+            links, unlinked = self._link(story, article)
+            return Assignment(article.id, story.id, 0.0, True, links=links, unlinked=unlinked)
         revived = not self._is_active(best)
         self._join(best, article)
         merged: list[str] = []
@@ -190,8 +198,10 @@ class StoryClusterer:
                     continue
                 if self._story_similarity(best, other) >= opts.merge_threshold:
                     best = self._merge(best, other, merged)
-        links = self._link(best, article)
-        return Assignment(article.id, best.id, best_score, False, tuple(merged), revived, links)
+        links, unlinked = self._link(best, article)
+        return Assignment(
+            article.id, best.id, best_score, False, tuple(merged), revived, links, unlinked
+        )
 
     def observe(self, view: ArticleView, story_id: str) -> list[tuple[str, tuple[float, ...]]]:
         """Training hook: the features of every candidate, then put ``view`` in
@@ -543,7 +553,9 @@ class StoryClusterer:
             elif story.last_update < horizon:
                 self._forget(story)
 
-    def _link(self, story: Story, article: PreparedArticle) -> tuple[CrossLink, ...]:
+    def _link(
+        self, story: Story, article: PreparedArticle
+    ) -> tuple[tuple[CrossLink, ...], tuple[str, ...]]:
         """Cross-lingual links of ``story`` made clear by ``article``'s names, numbers and
         written dates, to the best story of each other language: two shared names, or one
         name and a date (a day either way) or an amount ("1.2 trillion" = "1兆2000億") that
@@ -551,14 +563,16 @@ class StoryClusterer:
         Latin script ("TSMC"). The confidence is the IDF-weighted share of the names (0.7:
         the article's the story holds, or the story's three main ones the article mentions,
         whichever is more), and of the article's numbers (0.3) and dates (0.3) the other
-        story holds, over the kinds the article has."""
+        story holds, over the kinds the article has. A story keeps one link per other
+        language, its most confident (:func:`_stronger_link`). Returns the links made and
+        the ids of the stories that lost a weaker link to them."""
         opts = self.options
         evidence = len(article.names) + len(article.numbers) + len(article.dates)
         if not opts.cross_lingual or evidence < 2 or not article.names:
-            return ()
+            return (), ()
         others = [index for lang, index in self._names_indexes.items() if lang != story.language]
         if not others:
-            return ()
+            return (), ()
         idf = self._names_df.idf
         keys = [
             *article.names.items(),
@@ -588,8 +602,11 @@ class StoryClusterer:
             # The article's names the story holds, or the story's main names the article
             # mentions: a German text capitalises every noun, and a story of many reports
             # gathers many names, so either share alone can be small.
+            # A story naming fewer than SALIENT names (a bare headline: "UN chief talks
+            # with Donald Trump") is not made a sure match by those few alone.
             held = sum(w for n, w in other.salient if n in article.names)
             main = held / (sum(w for _n, w in other.salient) or 1.0)
+            main *= min(1.0, len(other.salient) / SALIENT)
             parts = [(0.7, max(_share(article.names, other.names, other.size), main))]
             if article.numbers:
                 parts.append((0.3, _share(article.numbers, other.numbers, other.size)))
@@ -602,10 +619,32 @@ class StoryClusterer:
             ):
                 best[other.language] = (confidence, other)
         made: list[CrossLink] = []
+        unlinked: list[str] = []
         for confidence, other in best.values():
-            if other.id not in story.links or story.links[other.id].confidence < confidence:
-                link = CrossLink(other.id, other.language, confidence)
-                story.links[other.id] = link
-                other.links[story.id] = CrossLink(story.id, story.language, confidence)
-                made.append(link)
-        return tuple(made)
+            if other.id in story.links and story.links[other.id].confidence >= confidence:
+                continue
+            # One event is one story per language for the stories too: a link weaker than
+            # one either side already has to that language is not made, and a stronger
+            # one replaces it (a report linked early to a look-alike story of the day,
+            # before the story of its own event arrived).
+            if _stronger_link(story, other.language, confidence, other.id) or _stronger_link(
+                other, story.language, confidence, story.id
+            ):
+                continue
+            for side, language in ((story, other.language), (other, story.language)):
+                for weaker in [
+                    sid for sid, link in side.links.items() if link.language == language
+                ]:
+                    self._unlink(side, weaker)
+                    unlinked.append(weaker)
+            link = CrossLink(other.id, other.language, confidence)
+            story.links[other.id] = link
+            other.links[story.id] = CrossLink(story.id, story.language, confidence)
+            made.append(link)
+        return tuple(made), tuple(unlinked)
+
+    def _unlink(self, story: Story, other_id: str) -> None:
+        story.links.pop(other_id, None)
+        other = self._stories.get(other_id)
+        if other is not None:
+            other.links.pop(story.id, None)

@@ -48,7 +48,8 @@ class Assignment:
     chosen story, 0.0 for a new story. ``merged`` lists stories absorbed into
     ``story_id`` during this call: their articles now belong to ``story_id``.
     ``revived`` is True when the article woke a dormant story. ``links`` are cross-lingual
-    links made during this call.
+    links made during this call; ``unlinked`` lists the stories that lost their link to
+    one of the linked stories in exchange (a story keeps one link per other language).
     """
 
     article_id: str
@@ -58,6 +59,7 @@ class Assignment:
     merged: tuple[str, ...] = ()
     revived: bool = False
     links: tuple[CrossLink, ...] = ()
+    unlinked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -278,3 +278,66 @@ async def test_a_japanese_report_is_linked_to_the_english_story(
     [link] = story.links
     assert (link.story_id, link.language) == (japanese, "ja")
     assert 0.5 <= link.confidence <= 1.0
+
+
+INAUGURATION_EN = (
+    "US agency frees up protest sites for Donald Trump's inauguration",
+    "The National Park Service said on Friday it would free up space on the National Mall "
+    "for protest groups during Donald Trump's inauguration in Washington on January 20.\n\n"
+    "Several groups had complained that the agency reserved most of the Mall for the "
+    "inaugural committee, leaving little room for demonstrations.\n\n"
+    "The Women's March, expected to draw more than 200,000 people, will now gather near "
+    "the Capitol on the day after the ceremony.",
+)
+CYBER_ES = (
+    "EEUU dice que Putin ordenó ciberataques para ayudar a Donald Trump",
+    "Los servicios de inteligencia de Estados Unidos afirman en un informe publicado el "
+    "viernes que Vladimir Putin ordenó una campaña de ciberataques para favorecer a Donald "
+    "Trump frente a Hillary Clinton.\n\n"
+    "El informe, parcialmente desclasificado, se conoció tras la reunión de Trump con los "
+    "jefes de la inteligencia para discutir el mismo asunto.\n\n"
+    "Según el documento, el Kremlin quería denigrar a Clinton y perjudicar sus opciones de "
+    "llegar a la Casa Blanca.",
+)
+CYBER_EN = (
+    "US intelligence report says Putin directed cyber campaign to help Trump",
+    "Russian President Vladimir Putin ordered a cyber campaign to help Donald Trump defeat "
+    "Hillary Clinton in the election, a declassified US intelligence report said on Friday.\n\n"
+    "The report was released hours after Trump met the heads of the intelligence agencies "
+    "to discuss their findings.\n\n"
+    "It says the Kremlin wanted to denigrate Clinton and harm her chances of reaching the "
+    "White House.",
+)
+
+
+async def test_a_stronger_link_replaces_a_weaker_one_in_the_store(
+    site: Site, store: SqlStore, pipeline: PipelineContext
+) -> None:
+    """The Spanish report first links the only English story naming Donald Trump; the
+    English report of its own event, a round later, takes that link over: the store drops
+    the old link both ways and the first English story's languages with it."""
+    articles: dict[str, int] = {}
+    rounds = (("park", INAUGURATION_EN, 9), ("veinte", CYBER_ES, 10), ("wire", CYBER_EN, 11))
+    for outlet, (title, text), hour in rounds:
+        page = site.add(f"/{outlet}/story.html", _story_page(outlet, title, text))
+        when = f"Mon, 02 Nov 2026 {hour:02d}:00:00 +0000"
+        feed = _dated_feed(outlet, outlet, page, title, when)
+        source = store.add_source(site.add(f"/{outlet}/feed.xml", feed, "application/rss+xml"),
+                                  now=NOW)  # fmt: skip
+        summary = await run_round(pipeline, sources=[source])
+        assert summary.articles_extracted == 1, (summary.as_dict(), store.recent_events())
+        [article] = [a for a in store.list_articles() if a.url == page]
+        articles[outlet] = article.id
+        if outlet == "veinte":
+            stories = store.article_stories(list(articles.values()))
+            spanish = store.story(stories[articles["veinte"]])
+            assert spanish is not None
+            assert [x.story_id for x in spanish.links] == [stories[articles["park"]]]
+    stories = store.article_stories(list(articles.values()))
+    park, veinte, wire = (store.story(stories[articles[o]]) for o in ("park", "veinte", "wire"))
+    assert park is not None and veinte is not None and wire is not None
+    assert len({park.id, veinte.id, wire.id}) == 3
+    assert [x.story_id for x in veinte.links] == [wire.id]
+    assert [x.story_id for x in wire.links] == [veinte.id]
+    assert park.links == () and park.languages == ("en",)
+    assert wire.languages == ("en", "es")

@@ -194,6 +194,78 @@ def test_an_article_links_one_story_of_each_other_language() -> None:
     assert len(german.links) == 1 and german.links[0].language == "en"
 
 
+def test_a_story_keeps_its_most_confident_link_of_each_language() -> None:
+    # The Spanish report first links the only English story naming Donald Trump (another
+    # event); the English story of its own event arrives later and links it more surely,
+    # which replaces the first link on both sides; a still weaker one is then not made.
+    day = datetime(2017, 1, 6, 12, tzinfo=UTC)
+    inauguration = ArticleView(
+        "e1",
+        "US agency frees up protest sites for Donald Trump inauguration",
+        "The National Park Service will free up space on the National Mall for protests "
+        "during Donald Trump's inauguration in Washington.",
+        day,
+        "en",
+    )
+    spanish = ArticleView(
+        "s1",
+        "EEUU dice que Putin ordenó ciberataques para ayudar a Donald Trump",
+        "Los servicios de inteligencia de EEUU afirman que Vladimir Putin ordenó una campaña "
+        "de ciberataques para favorecer a Donald Trump frente a Hillary Clinton.",
+        day + timedelta(hours=1),
+        "es",
+    )
+    report = ArticleView(
+        "e2",
+        "US intelligence report says Putin directed cyber campaign to help Trump",
+        "Russian President Vladimir Putin ordered a cyber campaign to help Donald Trump "
+        "defeat Hillary Clinton, a US intelligence report said.",
+        day + timedelta(hours=2),
+        "en",
+    )
+    ambassadors = ArticleView(
+        "e3",
+        "Donald Trump asks ambassadors to leave by inauguration day",
+        "Ambassadors appointed by the outgoing administration must leave their posts "
+        "before Donald Trump takes office in Washington.",
+        day + timedelta(hours=3),
+        "en",
+    )
+    clusterer = StoryClusterer()
+    clusterer.add(inauguration)
+    early = clusterer.add(spanish)
+    assert [link.story_id for link in early.links] == ["e1"]
+    late = clusterer.add(report)
+    assert late.is_new and [link.story_id for link in late.links] == ["s1"]
+    assert late.unlinked == ("e1",)
+    assert late.links[0].confidence > early.links[0].confidence
+    assert [link.story_id for link in clusterer.story("s1").links] == ["e2"]
+    assert clusterer.story("e1").links == ()
+    weaker = clusterer.add(ambassadors)
+    assert weaker.links == ()
+    assert [link.story_id for link in clusterer.story("s1").links] == ["e2"]
+
+
+def test_a_bare_headline_naming_two_people_is_no_sure_link() -> None:
+    # The English story names only Donald Trump: a Spanish report naming him among others
+    # may link it, but not with full confidence (its two names are all the story has).
+    day = datetime(2017, 1, 6, 12, tzinfo=UTC)
+    headline = ArticleView("u1", "UN chief has very positive discussion with Donald Trump",
+                           "", day, "en")  # fmt: skip
+    spanish = ArticleView(
+        "s1",
+        "EEUU dice que Putin ordenó ciberataques para ayudar a Donald Trump",
+        "Según la Inteligencia de EEUU, Vladimir Putin ordenó una campaña para ayudar a "
+        "Donald Trump frente a Hillary Clinton.",
+        day + timedelta(hours=1),
+        "es",
+    )
+    clusterer = StoryClusterer()
+    clusterer.add(headline)
+    links = clusterer.add(spanish).links
+    assert all(link.confidence < 0.7 for link in links), links
+
+
 NIKKEI = _view(
     "n1",
     "Nikkei rises as exporters gain",

@@ -16,7 +16,7 @@ import pytest
 from newsdesk.errors import NewsdeskError
 from newsdesk.feeds import parse_feed
 from newsdesk.normalize import detect_language, normalize_language
-from newsdesk.stories import ArticleView, StoryClusterer
+from newsdesk.stories import ArticleView, CrossLink, StoryClusterer
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -49,18 +49,32 @@ def _items(folder: Path) -> list[ArticleView]:
     return views
 
 
+_Made = dict[str, list[tuple[str, str]]]
+_Stream = tuple[dict[str, tuple[CrossLink, ...]], dict[str, str], _Made]
+
+
 @pytest.fixture(scope="module")
-def links(shared_data: Path) -> dict[str, list[tuple[str, str]]]:
-    """Title of each article that made links -> (language, first title) of the stories."""
+def stream(shared_data: Path) -> _Stream:
+    """The links of each story as last seen (after each article, those of its story and of
+    the stories it linked: the only ones a link can change), the first title of each
+    story, and the links each article made: its title -> (language, first title)."""
     clusterer = StoryClusterer()
     first: dict[str, str] = {}
-    made: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    last: dict[str, tuple[CrossLink, ...]] = {}
+    made: _Made = defaultdict(list)
     for view in _items(shared_data / "real-feeds"):
         assignment = clusterer.add(view)
         first.setdefault(assignment.story_id, view.title)
         for link in assignment.links:
             made[view.title].append((link.language or "?", first[link.story_id]))
-    return made
+        for story_id in (assignment.story_id, *(link.story_id for link in assignment.links)):
+            last[story_id] = clusterer.story(story_id).links
+    return last, first, made
+
+
+@pytest.fixture(scope="module")
+def links(stream: _Stream) -> _Made:
+    return stream[2]
 
 
 def _linked(links: dict[str, list[tuple[str, str]]], title: str) -> list[tuple[str, str]]:
@@ -82,4 +96,17 @@ def test_an_article_links_at_most_one_story_per_language(
     assert len(links) >= 15
     for found in links.values():
         languages = [language for language, _title in found]
+        assert len(languages) == len(set(languages)), found
+
+
+def test_a_story_ends_linked_to_its_own_event(stream: _Stream) -> None:
+    # 20 Minutos' report on the US intelligence finding first links an English story of
+    # the day naming Donald Trump and Barack Obama (another event); the English report of
+    # the finding comes minutes later and takes its place.
+    last, first, _made = stream
+    [spanish] = [sid for sid, title in first.items() if title.startswith("EEUU dice que Putin")]
+    [linked] = [first[link.story_id] for link in last[spanish]]
+    assert linked.startswith("US intelligence report says Putin directed cyber campaign")
+    for found in last.values():
+        languages = [link.language for link in found]
         assert len(languages) == len(set(languages)), found
