@@ -488,6 +488,16 @@ def eval_clustering(
             "extra: make embeddings). Loading the model is not timed; embedding is.",
         ),
     ] = False,
+    speed_up: Annotated[
+        float,
+        typer.Option(
+            "--speed-up",
+            min=0.001,
+            help="Run the articles' clock this many times faster: the same stories among "
+            "that many times more articles an hour (the UCI sample is a hundredth of a real "
+            "stream).",
+        ),
+    ] = 1.0,
 ) -> None:
     """Cluster a labelled stream in order (no look-ahead) and score pairwise and BCubed."""
     from newsdesk.stories import ClusterOptions
@@ -498,7 +508,7 @@ def eval_clustering(
         raise typer.Exit(1)
     try:
         options = ClusterOptions(embeddings=embeddings)
-        report = evaluate_jsonl(path, options=options).as_dict()
+        report = evaluate_jsonl(path, options=options, speed=speed_up).as_dict()
     except (NewsdeskError, ValueError, OSError) as exc:
         err.print(f"[red]cannot score {path}:[/red] {exc}")
         raise typer.Exit(1) from exc

@@ -13,7 +13,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ __all__ = [
     "evaluate_jsonl",
     "load_jsonl",
     "pairwise",
+    "speed_up",
 ]
 
 
@@ -152,6 +153,26 @@ def load_jsonl(path: Path) -> list[LabelledArticle]:
     return [article for _order, _position, article in rows]
 
 
+def speed_up(articles: Sequence[LabelledArticle], factor: float) -> list[LabelledArticle]:
+    """``articles`` with their clock run ``factor`` times faster from the first date: the
+    same stories among ``factor`` times more articles an hour. The UCI sample holds 1 % of
+    an aggregator's headlines (a median of 6 an hour), so in it a headline of the same
+    hour is nearly always the same story; a real stream is far denser. Undated articles
+    are left as they are. Raises ValueError for a factor that is not positive."""
+    if factor <= 0:
+        raise ValueError(f"speed-up factor must be positive, not {factor}")
+    dates = [a.view.published for a in articles if a.view.published is not None]
+    if not dates or factor == 1:
+        return list(articles)
+    start = min(dates)
+    return [
+        a
+        if a.view.published is None
+        else replace(a, view=replace(a.view, published=start + (a.view.published - start) / factor))
+        for a in articles
+    ]
+
+
 def cluster_stream(
     articles: Sequence[LabelledArticle],
     options: ClusterOptions | None = None,
@@ -205,9 +226,15 @@ def evaluate_articles(
 
 
 def evaluate_jsonl(
-    path: Path, *, options: ClusterOptions | None = None, embedder: Embedder | None = None
+    path: Path,
+    *,
+    options: ClusterOptions | None = None,
+    embedder: Embedder | None = None,
+    speed: float = 1.0,
 ) -> ClusteringReport:
-    """Score the clusterer on the JSONL file at ``path`` (see the module docstring).
-    Raises OSError, ValueError or KeyError from :func:`load_jsonl`, ConfigError when
-    embeddings are asked for without the extra."""
-    return evaluate_articles(load_jsonl(Path(path)), options=options, embedder=embedder)
+    """Score the clusterer on the JSONL file at ``path`` (see the module docstring), its
+    clock sped up ``speed`` times (:func:`speed_up`). Raises OSError, ValueError or
+    KeyError from :func:`load_jsonl`, ValueError for a speed that is not positive,
+    ConfigError when embeddings are asked for without the extra."""
+    articles = speed_up(load_jsonl(Path(path)), speed)
+    return evaluate_articles(articles, options=options, embedder=embedder)

@@ -120,7 +120,7 @@ class ClusterOptions:
     method: str = "learned"
     threshold: float = 0.2
     join_threshold: float = 0.6
-    title_join_threshold: float = 0.5
+    title_join_threshold: float = 0.4
     title_weight: float = 3.0
     idf_prior: int = 100
     lead_words: int = 120

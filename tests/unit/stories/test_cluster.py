@@ -397,9 +397,12 @@ def test_bad_options_raise_config_error(options: ClusterOptions) -> None:
 def test_candidates_are_bounded_whatever_the_number_of_stories() -> None:
     options = ClusterOptions(max_candidates=5)
     clusterer = StoryClusterer(options)
+    # Headlines of one morning sharing one word, each with names of its own: 60 stories,
+    # all of them candidates for "Storm".
     for number in range(60):
-        words = " ".join(f"w{number}x{k}" for k in range(8))
-        assert clusterer.add(ArticleView(f"s{number}", f"Storm {words}", words, T0)).is_new
+        words = " ".join(f"W{number}x{k}" for k in range(8))
+        view = ArticleView(f"s{number}", f"Storm {words}", words, T0)
+        assert clusterer.add(view).is_new
     article = clusterer._prepare(ArticleView("x", "Storm", "storm", T0))
     assert len(clusterer._features(article)) <= 5
     stats = clusterer.index_stats()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.stories.evaluate import bcubed, evaluate_jsonl, load_jsonl, pairwise
+from newsdesk.stories.evaluate import bcubed, evaluate_jsonl, load_jsonl, pairwise, speed_up
 
 GOLD = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "z"}
 
@@ -69,3 +69,23 @@ def test_load_jsonl_errors(tmp_path: Path) -> None:
         load_jsonl(_write(tmp_path / "a.jsonl", [{"id": "1", "title": "x"}]))
     with pytest.raises(ValueError):
         load_jsonl(_write(tmp_path / "b.jsonl", [{"id": "1", "cluster": "c", "date": "soon"}]))
+
+
+def test_speed_up_runs_the_clock_faster_from_the_first_date(tmp_path: Path) -> None:
+    rows: list[dict[str, object]] = [
+        {"id": "1", "cluster": "a", "title": "A", "date": "2014-03-10 10:00:00"},
+        {"id": "2", "cluster": "a", "title": "B", "date": "2014-03-10 20:00:00"},
+        {"id": "3", "cluster": "b", "title": "C"},
+    ]
+    articles = load_jsonl(_write(tmp_path / "set.jsonl", rows))
+    faster = speed_up(articles, 20)
+    assert [a.view.id for a in faster] == ["1", "2", "3"]
+    first, second, undated = (a.view.published for a in faster)
+    assert first == articles[0].view.published
+    assert first is not None and second is not None
+    assert (second - first).total_seconds() == 30 * 60  # 10 hours / 20
+    assert undated is None
+    assert [a.cluster for a in faster] == ["a", "a", "b"]
+    assert speed_up(articles, 1) == articles
+    with pytest.raises(ValueError):
+        speed_up(articles, 0)
