@@ -194,11 +194,22 @@ def test_an_article_links_one_story_of_each_other_language() -> None:
     assert len(german.links) == 1 and german.links[0].language == "en"
 
 
+JAN_6 = datetime(2017, 1, 6, 12, tzinfo=UTC)
+CYBER_ES = ArticleView(
+    "s1",
+    "EEUU dice que Putin ordenó ciberataques para ayudar a Donald Trump",
+    "Los servicios de inteligencia de EEUU afirman que Vladimir Putin ordenó una campaña "
+    "de ciberataques para favorecer a Donald Trump frente a Hillary Clinton.",
+    JAN_6 + timedelta(hours=1),
+    "es",
+)
+
+
 def test_a_story_keeps_its_most_confident_link_of_each_language() -> None:
     # The Spanish report first links the only English story naming Donald Trump (another
     # event); the English story of its own event arrives later and links it more surely,
     # which replaces the first link on both sides; a still weaker one is then not made.
-    day = datetime(2017, 1, 6, 12, tzinfo=UTC)
+    day = JAN_6
     inauguration = ArticleView(
         "e1",
         "US agency frees up protest sites for Donald Trump inauguration",
@@ -206,14 +217,6 @@ def test_a_story_keeps_its_most_confident_link_of_each_language() -> None:
         "during Donald Trump's inauguration in Washington.",
         day,
         "en",
-    )
-    spanish = ArticleView(
-        "s1",
-        "EEUU dice que Putin ordenó ciberataques para ayudar a Donald Trump",
-        "Los servicios de inteligencia de EEUU afirman que Vladimir Putin ordenó una campaña "
-        "de ciberataques para favorecer a Donald Trump frente a Hillary Clinton.",
-        day + timedelta(hours=1),
-        "es",
     )
     report = ArticleView(
         "e2",
@@ -233,7 +236,7 @@ def test_a_story_keeps_its_most_confident_link_of_each_language() -> None:
     )
     clusterer = StoryClusterer()
     clusterer.add(inauguration)
-    early = clusterer.add(spanish)
+    early = clusterer.add(CYBER_ES)
     assert [link.story_id for link in early.links] == ["e1"]
     late = clusterer.add(report)
     assert late.is_new and [link.story_id for link in late.links] == ["s1"]
@@ -249,20 +252,11 @@ def test_a_story_keeps_its_most_confident_link_of_each_language() -> None:
 def test_a_bare_headline_naming_two_people_is_no_sure_link() -> None:
     # The English story names only Donald Trump: a Spanish report naming him among others
     # may link it, but not with full confidence (its two names are all the story has).
-    day = datetime(2017, 1, 6, 12, tzinfo=UTC)
     headline = ArticleView("u1", "UN chief has very positive discussion with Donald Trump",
-                           "", day, "en")  # fmt: skip
-    spanish = ArticleView(
-        "s1",
-        "EEUU dice que Putin ordenó ciberataques para ayudar a Donald Trump",
-        "Según la Inteligencia de EEUU, Vladimir Putin ordenó una campaña para ayudar a "
-        "Donald Trump frente a Hillary Clinton.",
-        day + timedelta(hours=1),
-        "es",
-    )
+                           "", JAN_6, "en")  # fmt: skip
     clusterer = StoryClusterer()
     clusterer.add(headline)
-    links = clusterer.add(spanish).links
+    links = clusterer.add(CYBER_ES).links
     assert all(link.confidence < 0.7 for link in links), links
 
 
