@@ -10,7 +10,8 @@ import pytest
 
 from newsdesk.config import Settings
 from newsdesk.errors import StoreError
-from newsdesk.pipeline import PipelineContext, poll_source
+from newsdesk.model import Source
+from newsdesk.pipeline import PipelineContext, PollReport, poll_source
 from newsdesk.runners.embedded import run_round
 from newsdesk.store import open_store
 from newsdesk.store.sql import SqlStore
@@ -261,14 +262,14 @@ async def test_a_bug_in_a_step_is_logged_and_the_round_goes_on(
     add_source(store, site.add("/b.xml", rss_feed("B", []), "application/rss+xml"))
     import newsdesk.runners.embedded as embedded
 
-    real = embedded.poll_source
-    calls = []
+    real = poll_source
+    calls: list[Source] = []
 
-    async def buggy(ctx: PipelineContext, source: object) -> object:
+    async def buggy(ctx: PipelineContext, source: Source) -> PollReport:
         calls.append(source)
         if len(calls) == 1:
             raise ZeroDivisionError("a bug")
-        return await real(ctx, source)  # type: ignore[arg-type]
+        return await real(ctx, source)
 
     monkeypatch.setattr(embedded, "poll_source", buggy)
     summary = await run_round(pipeline, sources=store.list_sources())

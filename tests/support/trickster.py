@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
-import brotli  # type: ignore[import-untyped]
+import brotli
 import httpx
 import zstandard
 

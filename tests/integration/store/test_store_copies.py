@@ -152,8 +152,9 @@ def test_save_copy_decision_repoints_a_group_in_one_go(store: SqlStore) -> None:
     )
     got = {i: store.get_article(i) for i in (c1, c2, o)}
     assert {i: a.primary_id for i, a in got.items() if a} == {c1: o, c2: o, o: o}
-    assert got[c1] is not None and got[c1].copy_of == o
-    assert got[c2] is not None and got[c2].copy_of == c1
+    got_c1, got_c2 = got[c1], got[c2]
+    assert got_c1 is not None and got_c1.copy_of == o
+    assert got_c2 is not None and got_c2.copy_of == c1
 
 
 def test_deduplicator_over_the_store(store: SqlStore) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 
@@ -73,16 +73,33 @@ def test_filtered_lists_are_read_off_the_wider_index_and_0008_goes_down_and_up(
         store.close()
 
 
+class StoryRow(TypedDict):
+    """One row of the ``stories`` table, as the ranking test inserts it."""
+
+    id: int
+    headline: str
+    first_seen: datetime
+    last_update: datetime
+    outlets: list[int]
+    countries: list[str]
+    languages: list[str]
+    outlet_count: int
+    updated_at: datetime
+    rank_key: float
+
+
 def test_top_stories_walk_the_ranking_index_unless_filtered(store: SqlStore) -> None:
     """Unfiltered, the front page's stories are read off ix_stories_rank_key: with the
     statistics of a month of stories SQLite would otherwise range-scan the window by
     ix_stories_last_update and sort it all."""
     if store.url.get_backend_name() != "sqlite":
         return  # PostgreSQL plans by its own statistics
-    rows = []
+    rows: list[StoryRow] = []
     for i in range(3000):
         at = NOW - timedelta(minutes=15 * i)
         breadth = 1 + i % 7
+        key = rank_key(breadth, at)
+        assert key is not None
         rows.append(
             {
                 "id": i + 1,
@@ -94,7 +111,7 @@ def test_top_stories_walk_the_ranking_index_unless_filtered(store: SqlStore) -> 
                 "languages": ["en"],
                 "outlet_count": breadth,
                 "updated_at": at,
-                "rank_key": rank_key(breadth, at),
+                "rank_key": key,
             }
         )
     with store._write() as conn:

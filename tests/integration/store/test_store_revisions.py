@@ -19,12 +19,12 @@ BEFORE = "Five people were hurt in the fire.\nPolice are investigating the cause
 AFTER = "Seven people were hurt in the fire.\nPolice are investigating the cause."
 
 
-def extracted_article(store: SqlStore, guid: str = "a", **kwargs: object) -> int:
+def extracted_article(store: SqlStore, guid: str = "a", *, summary: str = "") -> int:
     source = store.add_source("https://example.org/feed", now=NOW)
     (article_id,) = store.upsert_entries(
         source.id,
-        [entry(guid, f"https://example.org/{guid}", **kwargs)],
-        now=NOW,  # type: ignore[arg-type]
+        [entry(guid, f"https://example.org/{guid}", summary=summary)],
+        now=NOW,
     ).new_ids
     store.save_extraction(
         article_id,
@@ -271,7 +271,7 @@ def test_postgres_due_rechecks_use_the_index(store: SqlStore) -> None:
     from newsdesk.store.rechecks import due_rechecks_select
 
     source = store.add_source("https://example.org/feed", now=NOW)
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "source_id": source.id,
             "url": f"https://example.org/{i}",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
@@ -160,12 +160,8 @@ class BuiltSite:
     def retitle(self, site: Site, index: int, title: str) -> None:
         """Serve the tech feed again with one item's headline changed."""
         items = list(self.tech_items)
-        items[index] = NewsItem(**{**_fields(items[index]), "title": title})
+        items[index] = replace(items[index], title=title)
         site.add("/tech/feed.xml", rss_feed("Tech Daily", items), "application/rss+xml")
-
-
-def _fields(item: NewsItem) -> dict[str, object]:
-    return {name: getattr(item, name) for name in NewsItem.__slots__}
 
 
 def build_site(

@@ -181,7 +181,7 @@ async def test_store_failure_is_a_503_in_the_shared_shape(filled: Filled) -> Non
 
             return fail
 
-    app = create_app(filled.settings, Broken())  # type: ignore[arg-type]
+    app = create_app(filled.settings, Broken())
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         assert_error(await client.get("/api/v1/articles"), 503, "unavailable")

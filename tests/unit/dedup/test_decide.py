@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsdesk.dedup.decide import Candidate, DecideOptions, DocView, decide, match, prefer
+from newsdesk.dedup.decide import (
+    Candidate,
+    DecideOptions,
+    DocId,
+    DocView,
+    decide,
+    match,
+    prefer,
+)
 from newsdesk.dedup.signals import AttributionHints
 from newsdesk.dedup.similarity import Similarity, compare, text_features
 
@@ -186,7 +194,8 @@ def test_decide_copy_names_primary_and_reasons() -> None:
     wire = view("w", ORIGINAL, source="reuters.com", published=T0)
     copy = view("c", ORIGINAL, published=T0 + timedelta(hours=2), hints=REUTERS)
     candidate = Candidate(wire, sim(ORIGINAL, ORIGINAL), "near", 1.0, "100% shared")
-    decision = decide(copy, [candidate], lookup={"w": wire}.get)
+    primaries: dict[DocId, DocView] = {"w": wire}
+    decision = decide(copy, [candidate], lookup=primaries.get)
     assert decision.copy_of == "w" and decision.primary_id == "w"
     assert decision.kind_guess == "wire"
     assert (
@@ -199,7 +208,8 @@ def test_decide_new_original_supersedes_group_primary() -> None:
     early_copy = view("c", SPUN, published=T0 + timedelta(hours=3))
     original = view("o", ORIGINAL, published=T0)
     candidate = Candidate(early_copy, sim(ORIGINAL, SPUN), "spun", 0.6, "reworded")
-    decision = decide(original, [candidate], lookup={"c": early_copy}.get)
+    primaries: dict[DocId, DocView] = {"c": early_copy}
+    decision = decide(original, [candidate], lookup=primaries.get)
     assert decision.copy_of is None and decision.primary_id == "o"
     assert decision.supersedes == ("c",)
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import trafilatura
 from lxml import etree
 
 from newsdesk.errors import ExtractError
@@ -321,13 +322,13 @@ def test_ordinary_lines_that_start_like_chrome_stay() -> None:
 
 def count_trafilatura_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     runs: list[bool] = []
-    real = article_module.trafilatura.extract
+    real = trafilatura.extract
 
-    def counting(*args: object, **kwargs: Any) -> str | None:
+    def counting(*args: Any, **kwargs: Any) -> str | None:
         runs.append(bool(kwargs.get("favor_precision")))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(article_module.trafilatura, "extract", counting)
+    monkeypatch.setattr(trafilatura, "extract", counting)
     return runs
 
 
