@@ -498,8 +498,28 @@ def eval_clustering(
             "stream).",
         ),
     ] = 1.0,
+    join_threshold: Annotated[
+        float | None,
+        typer.Option(
+            min=0.001,
+            max=0.999,
+            help="Join probability an article with text needs (the story_join_threshold "
+            "setting; default 0.6).",
+        ),
+    ] = None,
+    headline_join_threshold: Annotated[
+        float | None,
+        typer.Option(
+            min=0.001,
+            max=0.999,
+            help="The same for a dated headline alone (story_headline_join_threshold; "
+            "default 0.4).",
+        ),
+    ] = None,
 ) -> None:
     """Cluster a labelled stream in order (no look-ahead) and score pairwise and BCubed."""
+    from dataclasses import replace
+
     from newsdesk.stories import ClusterOptions
     from newsdesk.stories.evaluate import evaluate_jsonl
 
@@ -508,6 +528,10 @@ def eval_clustering(
         raise typer.Exit(1)
     try:
         options = ClusterOptions(embeddings=embeddings)
+        if join_threshold is not None:
+            options = replace(options, join_threshold=join_threshold)
+        if headline_join_threshold is not None:
+            options = replace(options, title_join_threshold=headline_join_threshold)
         report = evaluate_jsonl(path, options=options, speed=speed_up).as_dict()
     except (NewsdeskError, ValueError, OSError) as exc:
         err.print(f"[red]cannot score {path}:[/red] {exc}")

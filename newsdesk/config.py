@@ -149,6 +149,22 @@ class Settings(BaseSettings):
         description="Hours after its window a dormant story can still be revived by strong "
         "follow-up coverage; empty for the clusterer's default (336, two weeks).",
     )
+    story_join_threshold: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="Join probability an article with text needs to join a story: lower "
+        "makes bigger stories and more mistaken joins, higher more and smaller stories; "
+        "empty for the clusterer's default (0.6, chosen on the labelled sets). Changing it "
+        "calls for `newsdesk recluster`.",
+    )
+    story_headline_join_threshold: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="The same for a dated article that is a headline alone; empty for the "
+        "clusterer's default (0.4).",
+    )
     story_embeddings: bool = Field(
         default=False,
         description="Add sentence-embedding similarity (MiniLM on titles and leads) to story "

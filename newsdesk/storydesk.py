@@ -50,6 +50,10 @@ def cluster_options(settings: Settings) -> ClusterOptions:
         options = replace(options, window_hours=settings.story_window_hours)
     if settings.story_dormant_hours is not None:
         options = replace(options, dormant_hours=settings.story_dormant_hours)
+    if settings.story_join_threshold is not None:
+        options = replace(options, join_threshold=settings.story_join_threshold)
+    if settings.story_headline_join_threshold is not None:
+        options = replace(options, title_join_threshold=settings.story_headline_join_threshold)
     if settings.story_embeddings:
         options = replace(options, embeddings=True)
     return options

@@ -174,6 +174,11 @@ def test_eval_clustering_json(cli: CliRunner, shared_data: Path) -> None:
     denser = json.loads(invoke(cli, "eval", "clustering", str(path), "--json", "--speed-up", "20"))
     assert denser["stories"] != result["stories"]  # the clock matters to the headline model
     assert denser["bcubed_f1"] > 0.85
+    stricter = json.loads(
+        invoke(cli, "eval", "clustering", str(path), "--json", "--headline-join-threshold", "0.9")
+    )
+    assert stricter["stories"] > result["stories"]
+    assert stricter["pairwise_precision"] >= result["pairwise_precision"]
 
 
 def test_eval_dedup_json(cli: CliRunner, shared_data: Path, tmp_path: Path) -> None:

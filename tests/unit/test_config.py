@@ -49,3 +49,14 @@ def test_story_embeddings_without_the_extra_are_refused_at_start(
     monkeypatch.setattr("newsdesk.config.find_spec", lambda name: None)  # nothing installed
     with pytest.raises(ConfigError, match=r"embeddings' extra.*missing: torch"):
         load_settings(tmp_path, story_embeddings=True)
+
+
+def test_story_join_thresholds_reach_the_clusterer(tmp_path: Path) -> None:
+    default = cluster_options(load_settings(tmp_path))
+    assert (default.join_threshold, default.title_join_threshold) == (0.6, 0.4)
+    options = cluster_options(
+        load_settings(tmp_path, story_join_threshold=0.7, story_headline_join_threshold=0.5)
+    )
+    assert (options.join_threshold, options.title_join_threshold) == (0.7, 0.5)
+    with pytest.raises(ConfigError):
+        load_settings(tmp_path, story_join_threshold=1.5)
