@@ -631,9 +631,12 @@ class StoryClusterer:
                 other, story.language, confidence, story.id
             ):
                 continue
+            pair = (story.id, other.id)
             for side, language in ((story, other.language), (other, story.language)):
                 for weaker in [
-                    sid for sid, link in side.links.items() if link.language == language
+                    sid
+                    for sid, link in side.links.items()
+                    if link.language == language and sid not in pair
                 ]:
                     self._unlink(side, weaker)
                     unlinked.append(weaker)
