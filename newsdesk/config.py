@@ -165,6 +165,14 @@ class Settings(BaseSettings):
         description="The same for a dated article that is a headline alone; empty for the "
         "clusterer's default (0.4).",
     )
+    story_source_gap_hours: float = Field(
+        default=20.0,
+        ge=0,
+        description="An article does not join a story holding only its own outlet's reports "
+        "when the latest is more than this many hours old: one outlet's recurring reports "
+        "(a daily market close, a release series) are different events, however alike "
+        "their words. 0 turns the rule off.",
+    )
     story_embeddings: bool = Field(
         default=False,
         description="Add sentence-embedding similarity (MiniLM on titles and leads) to story "

@@ -54,6 +54,7 @@ def cluster_options(settings: Settings) -> ClusterOptions:
         options = replace(options, join_threshold=settings.story_join_threshold)
     if settings.story_headline_join_threshold is not None:
         options = replace(options, title_join_threshold=settings.story_headline_join_threshold)
+    options = replace(options, source_gap_hours=settings.story_source_gap_hours or None)
     if settings.story_embeddings:
         options = replace(options, embeddings=True)
     return options

@@ -178,6 +178,8 @@ class StoryClusterer:
             join = opts.title_join_threshold if _headline_model(article) else opts.join_threshold
         bridging: list[tuple[float, Story]] = []
         for score, story in scored:
+            if self._own_earlier_report(article, story):
+                continue
             active = self._is_active(story)
             if active and score >= opts.merge_floor:
                 bridging.append((score, story))
@@ -202,6 +204,18 @@ class StoryClusterer:
         return Assignment(
             article.id, best.id, best_score, False, tuple(merged), revived, links, unlinked
         )
+
+    def _own_earlier_report(self, article: PreparedArticle, story: Story) -> bool:
+        """Whether ``story`` holds only ``article``'s own outlet's reports, the latest more
+        than ``source_gap_hours`` before it: one outlet's recurring reports (a daily market
+        close, a release series, a fire brigade's alarms) are different events, however
+        alike their words."""
+        gap = self.options.source_gap_hours
+        if gap is None or article.source is None or story.outlets != {article.source}:
+            return False
+        if article.time is None or story.last_update is None:
+            return False
+        return article.time - story.last_update > gap * _HOUR
 
     def observe(self, view: ArticleView, story_id: str) -> list[tuple[str, tuple[float, ...]]]:
         """Training hook: the features of every candidate, then put ``view`` in

@@ -102,6 +102,9 @@ class ClusterOptions:
     Time: ``window_hours`` keeps a story active after its last article; ``dormant_hours``
     more keep it revivable, by a join score of at least ``revive_threshold``; then the
     clusterer forgets it.
+    One outlet's recurring reports: a story whose articles all come from the article's
+    own source (``ArticleView.source``), the latest more than ``source_gap_hours`` before
+    it, is not joined (None: no such rule).
     Merges (``merge``): a second candidate scoring ``merge_floor`` or more whose centroid
     has a cosine of ``merge_threshold`` with the joined story is absorbed.
     Cross-lingual links (``cross_lingual``): made at a confidence of ``link_threshold``.
@@ -127,6 +130,7 @@ class ClusterOptions:
     window_hours: float = 72.0
     dormant_hours: float = 24.0 * 14
     revive_threshold: float = 0.8
+    source_gap_hours: float | None = 20.0
     merge: bool = True
     merge_threshold: float = 0.6
     merge_floor: float = 0.5

@@ -60,3 +60,11 @@ def test_story_join_thresholds_reach_the_clusterer(tmp_path: Path) -> None:
     assert (options.join_threshold, options.title_join_threshold) == (0.7, 0.5)
     with pytest.raises(ConfigError):
         load_settings(tmp_path, story_join_threshold=1.5)
+
+
+def test_story_source_gap_reaches_the_clusterer_and_can_be_turned_off(tmp_path: Path) -> None:
+    assert cluster_options(load_settings(tmp_path)).source_gap_hours == 20.0
+    assert cluster_options(load_settings(tmp_path, story_source_gap_hours=6)).source_gap_hours == 6
+    assert (
+        cluster_options(load_settings(tmp_path, story_source_gap_hours=0)).source_gap_hours is None
+    )

@@ -295,6 +295,45 @@ def test_a_dateline_is_no_evidence_of_the_event() -> None:
         assert features[dates] == expected
 
 
+CLOSES = (  # one outlet's closing reports of four trading days: four events, alike in words
+    ("Nikkei rises as exporters gain", "rose 1.2% on Friday as exporters such as Toyota "
+     "gained on a weaker yen. The broader Topix index added 0.9%.", 0),
+    ("Nikkei falls as yen firms", "fell 0.8% on Monday as a firmer yen weighed on exporters "
+     "such as Toyota. The broader Topix index lost 0.6%.", 72),
+    ("Nikkei edges up, chip stocks lead", "edged up 0.3% on Tuesday, led by chip-related "
+     "stocks such as Tokyo Electron, while Toyota slipped. The Topix was flat.", 96),
+    ("Nikkei slips ahead of BOJ meeting", "slipped 0.5% on Wednesday as investors waited for "
+     "the Bank of Japan's policy meeting; exporters such as Toyota were mixed.", 120),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("source", "options", "stories"),
+    [
+        ("reuters.com", ClusterOptions(), 4),
+        ("reuters.com", ClusterOptions(source_gap_hours=None), 1),  # the rule turned off
+        ("reuters.com", ClusterOptions(source_gap_hours=200), 1),
+    ],
+)
+def test_one_outlets_reports_of_other_days_are_other_stories(
+    source: str | None, options: ClusterOptions, stories: int
+) -> None:
+    clusterer = StoryClusterer(options)
+    for number, (title, text, hours) in enumerate(CLOSES):
+        text = f"TOKYO (Reuters) - Japan's Nikkei share average {text}"
+        when = T0 + timedelta(hours=hours)
+        clusterer.add(ArticleView(f"n{number}", title, text, when, "en", source))
+    assert len(clusterer) == stories
+
+
+def test_one_outlets_updates_of_the_same_day_stay_together() -> None:
+    clusterer = StoryClusterer()
+    clusterer.add(_at(QUAKE_1, T0, "a"))
+    update = ArticleView("b", QUAKE_2.title, QUAKE_2.text, T0 + timedelta(hours=6), "en",
+                         QUAKE_1.source)  # fmt: skip
+    assert not clusterer.add(update).is_new
+
+
 def test_window_dormancy_revival_and_forgetting() -> None:
     options = ClusterOptions(window_hours=24, dormant_hours=48)
     clusterer = StoryClusterer(options)
