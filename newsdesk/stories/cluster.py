@@ -104,14 +104,6 @@ def _year_conflict(numbers: dict[str, float], story: Story) -> float:
     return sum(1 for year in years if year not in story.years) / len(years)
 
 
-def _stronger_link(story: Story, language: str | None, confidence: float, other_id: str) -> bool:
-    """Whether ``story`` already links another story of ``language`` at least as surely."""
-    return any(
-        link.language == language and link.confidence >= confidence and sid != other_id
-        for sid, link in story.links.items()
-    )
-
-
 def _headline_model(article: PreparedArticle) -> bool:
     """Whether the headline-only coefficients decide for ``article``: a dated headline.
     Their main evidence is recency; an undated headline (no time features) is judged by
@@ -578,7 +570,7 @@ class StoryClusterer:
         the article's the story holds, or the story's three main ones the article mentions,
         whichever is more), and of the article's numbers (0.3) and dates (0.3) the other
         story holds, over the kinds the article has. A story keeps one link per other
-        language, its most confident (:func:`_stronger_link`). Returns the links made and
+        language, its most confident. Returns the links made and
         the ids of the stories that lost a weaker link to them."""
         opts = self.options
         evidence = len(article.names) + len(article.numbers) + len(article.dates)
@@ -641,17 +633,16 @@ class StoryClusterer:
             # one either side already has to that language is not made, and a stronger
             # one replaces it (a report linked early to a look-alike story of the day,
             # before the story of its own event arrived).
-            if _stronger_link(story, other.language, confidence, other.id) or _stronger_link(
-                other, story.language, confidence, story.id
-            ):
-                continue
             pair = (story.id, other.id)
-            for side, language in ((story, other.language), (other, story.language)):
-                for weaker in [
-                    sid
-                    for sid, link in side.links.items()
-                    if link.language == language and sid not in pair
-                ]:
+            # Each side's links to the other's language, but for this pair.
+            rivals = [
+                (side, [s for s, lk in side.links.items() if lk.language == lang and s not in pair])
+                for side, lang in ((story, other.language), (other, story.language))
+            ]
+            if any(side.links[sid].confidence >= confidence for side, ids in rivals for sid in ids):
+                continue
+            for side, ids in rivals:
+                for weaker in ids:
                     self._unlink(side, weaker)
                     unlinked.append(weaker)
             link = CrossLink(other.id, other.language, confidence)
