@@ -14,7 +14,8 @@ For every article (:meth:`StoryClusterer.add`):
    size); the learned model (or the cosine alone, ``method="threshold"``) scores them.
    The best story over ``join_threshold`` is joined; a story past its window needs
    ``revive_threshold``; otherwise the article starts a new story named after it.
-4. When a second candidate also passes the threshold and its centroid is close to the
+4. When a second active candidate also scores ``merge_floor`` (above the join threshold:
+   the article would join it nearly as surely) and its centroid shares something with the
    joined story's (``merge_threshold``), the two are merged: the article bridged them.
 5. Names and numbers shared with a story of another language make a cross-lingual link.
 

@@ -105,8 +105,9 @@ class ClusterOptions:
     One outlet's recurring reports: a story whose articles all come from the article's
     own source (``ArticleView.source``), the latest more than ``source_gap_hours`` before
     it, is not joined (None: no such rule).
-    Merges (``merge``): a second candidate scoring ``merge_floor`` or more whose centroid
-    has a cosine of ``merge_threshold`` with the joined story is absorbed.
+    Merges (``merge``): a second active candidate scoring ``merge_floor`` or more whose
+    centroid has a cosine of ``merge_threshold`` with the joined story is absorbed (the
+    article bridges two fragments of one story: each would have taken it).
     Cross-lingual links (``cross_lingual``): made at a confidence of ``link_threshold``.
     Bounds: the article's ``query_terms`` heaviest terms are looked up, posting lists longer
     than ``max_posting`` are skipped, at most ``max_candidates`` stories are scored; a story
@@ -132,8 +133,8 @@ class ClusterOptions:
     revive_threshold: float = 0.8
     source_gap_hours: float | None = 20.0
     merge: bool = True
-    merge_threshold: float = 0.6
-    merge_floor: float = 0.5
+    merge_threshold: float = 0.2
+    merge_floor: float = 0.7
     cross_lingual: bool = True
     link_threshold: float = 0.5
     query_terms: int = 20

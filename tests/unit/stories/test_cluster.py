@@ -386,6 +386,41 @@ def test_a_bridging_article_merges_two_stories() -> None:
         clusterer.story(result.merged[0])
 
 
+def test_an_article_either_fragment_would_take_merges_them() -> None:
+    # Two reports of one robbery told with different words start two stories; a third
+    # that each would take (join probability >= merge_floor, 0.7) merges them, although
+    # their centroids are far apart (the old rule wanted a cosine of 0.6 and kept them).
+    left = ArticleView(
+        "l",
+        "Robbers in drag steal diamonds from Harry Winston store in Paris",
+        "Armed robbers, some of them dressed as women, stole diamonds worth 85 million "
+        "euros from the Harry Winston jewellery store on Avenue Montaigne in Paris on "
+        "Thursday, police said.",
+    )
+    right = ArticleView(
+        "r",
+        "Gang empties Harry Winston boutique near the Champs-Elysees",
+        "A gang of four thieves cleaned out nearly all the jewels of the Harry Winston "
+        "boutique near the Champs-Elysees, taking rings, necklaces and watches, "
+        "investigators said on Friday.",
+    )
+    bridge = ArticleView(
+        "b",
+        "Harry Winston robbers in drag empty Paris boutique of diamonds",
+        "Four armed robbers, two of them dressed as women, stole diamonds worth 85 million "
+        "euros from the Harry Winston store on Avenue Montaigne: the gang cleaned out "
+        "nearly all the jewels of the boutique near the Champs-Elysees, taking rings, "
+        "necklaces and watches, investigators said.",
+    )
+    for options, merged in ((ClusterOptions(), ("r",)), (ClusterOptions(merge_threshold=0.6), ())):
+        clusterer = StoryClusterer(options)
+        assert clusterer.add(left).is_new
+        assert clusterer.add(right).is_new
+        result = clusterer.add(bridge)
+        assert (result.story_id, result.merged) == ("l", merged)
+        assert clusterer.story("l").size == 1 + len(merged) + 1
+
+
 def test_snapshot_is_json_and_restore_continues_identically() -> None:
     first = StoryClusterer()
     for view in (QUAKE_1, IPAD):
