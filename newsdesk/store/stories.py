@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
@@ -58,6 +59,7 @@ __all__ = [
     "last_seq",
     "load_state",
     "mark_dormant",
+    "pack_state",
     "recount",
     "reset",
     "save_assignment",
@@ -404,8 +406,15 @@ def load_state(conn: Connection) -> ClusterSnapshot | None:
     return ClusterSnapshot(data=data, seq=int(row.seq), saved_at=row.saved_at)
 
 
+def pack_state(data: dict[str, Any]) -> tuple[str, bytes]:
+    """``(encoding, body)`` of a clusterer snapshot as it is stored: JSON, compressed like
+    raw pages. orjson: the snapshot holds every live story's vectors (~75 MB of JSON with
+    8k live stories); the standard library took 2.4 s to write it, orjson 0.4 s."""
+    return compress_page(orjson.dumps(data))
+
+
 def save_state(conn: Connection, data: dict[str, Any], *, seq: int, now: datetime) -> None:
-    encoding, body = compress_page(json.dumps(data, separators=(",", ":")).encode())
+    encoding, body = pack_state(data)
     assert encoding == RAW_ENCODING
     values = {"seq": seq, "encoding": encoding, "body": body, "saved_at": now}
     conn.execute(
