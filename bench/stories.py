@@ -6,7 +6,9 @@ The claim: the cost of ``StoryClusterer.add`` does not grow with the number of a
 stored, because the clusterer only holds the stories of the last ``window + dormant``
 hours (forgotten after that; the store keeps them) and looks candidates up in an
 inverted index over those. What older history leaves behind is the document-frequency
-table, whose size follows the vocabulary, not the article count.
+tables, whose size follows the vocabulary — and a news stream's vocabulary keeps growing
+(new names, numbers, spellings), so each table is capped at
+``ClusterOptions.max_vocabulary`` terms (the rarest forgotten past it).
 
 Stream: synthetic articles recombined from the real texts of ../shared/data/story-clusters
 (ECB+ bodies, UCI headlines): each story mixes the sentences of two real articles plus a
@@ -17,10 +19,16 @@ For N stored articles the clusterer is brought to the state it has after N artic
 the articles older than the horizon (``window + dormant`` hours) only count in the
 document frequencies (their stories are forgotten by then), so their DF counts are added
 in bulk (the real tokeniser on the real pool, scaled to N); the last horizon's worth is
-streamed through ``add`` for real. Then ``--measure`` further articles are timed (CPU
-time, one core). Printed: ms/article for each N, the 1M/10k ratio (target < 2), the live
-index sizes and the resident memory the clusterer added (each size runs in a fresh
-interpreter).
+streamed through ``add`` for real. The recombined pool has a fixed vocabulary (~35k
+terms), so the bulk history also gets the rare terms a real stream of N articles would
+have brought: Heaps' law fitted on the ECB+ texts (V = 58.5 x tokens^0.457, 174 tokens an
+article: ~39k terms at 10k articles, ~317k at 1M), as many in the names/numbers table, with
+counts 1 (60 %), 2 (20 %) or 3-10. Then ``--measure`` further articles are timed (CPU
+time, one core), and one snapshot is taken as the store saves it (``snapshot()``, JSON,
+zstd; every ``story_snapshot_every`` = 500 assignments in the pipeline). Printed:
+ms/article for each N, the 1M/10k ratio (target < 2), the live index sizes, the resident
+memory the clusterer added (each size runs in a fresh interpreter) and the snapshot's
+size and cost.
 
 ``--embeddings`` (needs the optional extra) turns on ``ClusterOptions.embeddings``: the
 timed articles are embedded by the real MiniLM model, one at a time as ``add`` does; the
@@ -48,6 +56,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from newsdesk.store.stories import pack_state  # noqa: E402
 from newsdesk.stories import ArticleView, ClusterOptions, StoryClusterer  # noqa: E402
 from newsdesk.stories.embedding import Embedder, load_embedder  # noqa: E402
 from newsdesk.stories.evaluate import load_jsonl  # noqa: E402
@@ -135,11 +144,26 @@ class SwitchEmbedder:
         return out
 
 
+#: Heaps' law of the ECB+ DEV texts (our tokeniser): distinct terms = K x tokens^BETA.
+HEAPS_K, HEAPS_BETA, TOKENS_PER_ARTICLE = 58.5, 0.457, 174
+
+
+def _rare_terms(documents: int, present: int, prefix: str, rng: random.Random) -> dict[str, int]:
+    """The terms beyond ``present`` that ``documents`` real articles would have brought."""
+    target = int(HEAPS_K * (documents * TOKENS_PER_ARTICLE) ** HEAPS_BETA)
+    out: dict[str, int] = {}
+    for n in range(max(0, target - present)):
+        draw = rng.random()
+        out[f"{prefix}{n}"] = 1 if draw < 0.6 else 2 if draw < 0.8 else rng.randint(3, 10)
+    return out
+
+
 def with_history(
     options: ClusterOptions, documents: int, rate: float, embedder: Embedder | None = None
 ) -> StoryClusterer:
-    """A clusterer whose DF table has counted ``documents`` older articles, in bulk (see
-    the module docstring): real tokenisation of 4,000 stream articles, scaled."""
+    """A clusterer whose DF tables have counted ``documents`` older articles, in bulk (see
+    the module docstring): real tokenisation of 4,000 stream articles, scaled, plus the
+    rare terms of Heaps' law."""
     clusterer = StoryClusterer(options, embedder=embedder)
     if documents <= 0:
         return clusterer
@@ -154,9 +178,21 @@ def with_history(
         for term in feats.terms:
             counts[term] = counts.get(term, 0) + 1
     scale = documents / 4000
+    terms = {t: max(1, round(c * scale)) for t, c in counts.items()}
+    rng = random.Random(13)
+    terms.update(_rare_terms(documents, len(terms), "rareterm", rng))
+    names = _rare_terms(documents, 0, "rarename", rng)
     snapshot = clusterer.snapshot()
-    snapshot["df"] = [["en", documents, {t: max(1, round(c * scale)) for t, c in counts.items()}]]
+    snapshot["df"] = [["en", documents, terms]]
+    snapshot["names_df"] = [documents, names]
     return StoryClusterer.restore(snapshot, options, embedder=embedder)
+
+
+def _snapshot_cost(clusterer: StoryClusterer) -> tuple[float, float]:
+    """CPU ms and MB of one snapshot packed as the store saves it (JSON, zstd level 3)."""
+    started = time.process_time()
+    body = pack_state(clusterer.snapshot())[1]
+    return 1000 * (time.process_time() - started), len(body) / 1e6
 
 
 def run(stored: int, rate: float, measure: int, options: ClusterOptions) -> dict[str, float]:
@@ -181,7 +217,10 @@ def run(stored: int, rate: float, measure: int, options: ClusterOptions) -> dict
         new += clusterer.add(next(articles)).is_new
     elapsed = time.process_time() - started
     stats = clusterer.index_stats()
+    snapshot_ms, snapshot_mb = _snapshot_cost(clusterer)
     return {
+        "snapshot_ms": snapshot_ms,
+        "snapshot_mb": snapshot_mb,
         "stored": stored,
         "streamed": streamed,
         "ms_per_article": 1000 * elapsed / measure,
@@ -192,10 +231,13 @@ def run(stored: int, rate: float, measure: int, options: ClusterOptions) -> dict
     }
 
 
-def _child(stored: int, rate: float, measure: int, embeddings: bool) -> dict[str, float]:
+def _child(
+    stored: int, rate: float, measure: int, embeddings: bool, vocabulary: int
+) -> dict[str, float]:
     """Run one size in a fresh interpreter, so its memory figure is its own."""
     command = [sys.executable, __file__, "--sizes", str(stored), "--rate", str(rate),
-               "--measure", str(measure), "--json"]  # fmt: skip
+               "--measure", str(measure), "--max-vocabulary", str(vocabulary),
+               "--json"]  # fmt: skip
     if embeddings:
         command.append("--embeddings")
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -212,17 +254,26 @@ def main() -> int:
     parser.add_argument(
         "--embeddings", action="store_true", help="embedding features on (optional extra)"
     )
+    parser.add_argument(
+        "--max-vocabulary",
+        type=int,
+        default=ClusterOptions().max_vocabulary,
+        help="terms per frequency table (ClusterOptions.max_vocabulary; 10**9: no cap)",
+    )
     args = parser.parse_args()
-    options = ClusterOptions(embeddings=args.embeddings)
+    options = ClusterOptions(embeddings=args.embeddings, max_vocabulary=args.max_vocabulary)
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.json:
         print(json.dumps(run(sizes[0], args.rate, args.measure, options)))
         return 0
     horizon = int((options.window_hours + options.dormant_hours) * args.rate)
-    print(f"rate {args.rate:g}/h, horizon {horizon:,} articles, {args.measure:,} timed per size")
+    print(
+        f"rate {args.rate:g}/h, horizon {horizon:,} articles, {args.measure:,} timed per size, "
+        f"at most {args.max_vocabulary:,} terms per frequency table"
+    )
     results = []
     for stored in sizes:
-        result = _child(stored, args.rate, args.measure, args.embeddings)
+        result = _child(stored, args.rate, args.measure, args.embeddings, args.max_vocabulary)
         results.append(result)
         print(
             f"stored {stored:>9,}: {result['ms_per_article']:.2f} ms/article "
@@ -230,7 +281,9 @@ def main() -> int:
             f"{result['warm_ms_per_article']:.2f} ms), new stories {result['new_share']:.0%}, "
             f"live stories {int(result['stories']):,}, index keys {int(result['keys']):,}, "
             f"postings {int(result['postings']):,}, DF vocabulary {int(result['vocabulary']):,}, "
-            f"+{result['rss_mb']:.0f} MB RSS",
+            f"+{result['rss_mb']:.0f} MB RSS, snapshot {result['snapshot_mb']:.1f} MB in "
+            f"{result['snapshot_ms']:.0f} ms ({result['snapshot_ms'] / 500:.2f} ms/article "
+            "saved every 500)",
             flush=True,
         )
     if len(results) >= 2:

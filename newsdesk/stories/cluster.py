@@ -120,9 +120,9 @@ class StoryClusterer:
     ``options.embedding_model`` is loaded here (the only time the clusterer loads
     anything). ``embedder`` is ignored with the option off.
 
-    Raises :class:`~newsdesk.errors.ConfigError` for unknown ``method`` values,
-    coefficient vectors of the wrong length, or embeddings asked for without the
-    ``embeddings`` extra installed.
+    Raises :class:`~newsdesk.errors.ConfigError` for unknown ``method`` values, a
+    ``max_vocabulary`` under 1,000, coefficient vectors of the wrong length, or embeddings
+    asked for without the ``embeddings`` extra installed.
     """
 
     def __init__(
@@ -131,6 +131,8 @@ class StoryClusterer:
         self.options = opts = options or ClusterOptions()
         if opts.method not in ("learned", "threshold"):
             raise ConfigError(f"unknown clustering method {opts.method!r}")
+        if opts.max_vocabulary < 1000:
+            raise ConfigError("max_vocabulary must be at least 1000")
         self._embedder: Embedder | None = None
         if opts.embeddings:
             self._embedder = embedder or load_embedder(opts.embedding_model)
@@ -316,6 +318,7 @@ class StoryClusterer:
         if df is None:
             df = self._df[view.language] = DocumentFrequency(prior=self.options.idf_prior)
         df.add(feats.terms)
+        df.prune(opts.max_vocabulary)
         dates = frozenset(day_of_year(d) for d in feats.dates)
         event_dates = dates
         if view.published is not None and dates:
@@ -324,6 +327,7 @@ class StoryClusterer:
         self._names_df.add(
             [*feats.names, *("#" + n for n in feats.numbers), *(f"@{d}" for d in dates)]
         )
+        self._names_df.prune(opts.max_vocabulary)
         vector = unit(sublinear(feats.terms))
         idfs = df.idfs(vector)
         weighted = {t: w * idfs[t] for t, w in vector.items()}

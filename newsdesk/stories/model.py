@@ -98,7 +98,10 @@ class ClusterOptions:
     measured baseline).
     Text: ``title_weight`` multiplies title term counts against the first ``lead_words``
     words of the text; ``idf_prior`` imaginary empty documents smooth the IDF of a cold
-    start.
+    start; each document-frequency table (one per language, one of names, numbers and
+    dates) keeps at most ``max_vocabulary`` terms — past it the rarest are forgotten, down
+    to three quarters (:meth:`~newsdesk.stories.vectors.DocumentFrequency.prune`), so
+    memory and snapshots stay bounded however long the stream.
     Time: ``window_hours`` keeps a story active after its last article; ``dormant_hours``
     more keep it revivable, by a join score of at least ``revive_threshold``; then the
     clusterer forgets it.
@@ -127,6 +130,7 @@ class ClusterOptions:
     title_join_threshold: float = 0.4
     title_weight: float = 3.0
     idf_prior: int = 100
+    max_vocabulary: int = 200_000
     lead_words: int = 120
     window_hours: float = 72.0
     dormant_hours: float = 24.0 * 14

@@ -8,6 +8,7 @@ be recomputed when the frequencies move.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 __all__ = ["DocumentFrequency", "sublinear", "unit"]
@@ -19,8 +20,8 @@ class DocumentFrequency:
     ``idf(t) = ln((N + prior + 1) / (df(t) + 0.5))``. ``prior`` counts imaginary documents
     holding none of the terms, so that a cold start (a fresh install, the first articles
     of a new language) does not give the words two articles share the lowest weight; it
-    fades as real documents arrive. Memory grows with the vocabulary, not with the number
-    of documents.
+    fades as real documents arrive. Memory grows with the vocabulary — which in a news
+    stream keeps growing (new names, numbers, typos) — until :meth:`prune` bounds it.
     """
 
     __slots__ = ("counts", "documents", "prior")
@@ -52,6 +53,29 @@ class DocumentFrequency:
 
     def df(self, term: str) -> int:
         return self.counts.get(term, 0)
+
+    def prune(self, limit: int) -> int:
+        """When more than ``limit`` terms are counted, forget the rarest: every term at or
+        below the smallest count that leaves at most three quarters of ``limit``. Returns
+        how many were dropped (0 when under the limit).
+
+        A forgotten term counts as unseen again (its IDF is the highest there is, as it
+        nearly was); one that keeps coming back soon counts past the cut and stays. The
+        document count is kept, so the other terms' IDFs do not move."""
+        counts = self.counts
+        if len(counts) <= limit:
+            return 0
+        keep = limit * 3 // 4
+        by_count = Counter(counts.values())
+        dropped = 0
+        cut = 0
+        for count in sorted(by_count):
+            if len(counts) - dropped <= keep:
+                break
+            dropped += by_count[count]
+            cut = count
+        self.counts = {t: c for t, c in counts.items() if c > cut}
+        return len(counts) - len(self.counts)
 
 
 def sublinear(counts: Mapping[str, float]) -> dict[str, float]:

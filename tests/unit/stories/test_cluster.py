@@ -421,6 +421,28 @@ def test_an_article_either_fragment_would_take_merges_them() -> None:
         assert clusterer.story("l").size == 1 + len(merged) + 1
 
 
+def test_the_frequency_tables_stay_bounded_however_long_the_stream() -> None:
+    # Every article brings names, numbers and words never seen before, as a real stream
+    # does: the tables keep at most max_vocabulary terms, and the common words stay.
+    clusterer = StoryClusterer(ClusterOptions(max_vocabulary=1000))
+    for n in range(600):
+        clusterer.add(
+            ArticleView(
+                f"a{n}",
+                f"Parliament votes on budget of Qx{n}a",
+                f"Minister Zy{n}b said {n * 7919} people in Wv{n}c and Tu{n}d watched the "
+                f"budget vote, ur{n}e os{n}f.",
+                T0 + timedelta(minutes=n),
+                "en",
+            )
+        )
+    tables = [*clusterer._df.values(), clusterer._names_df]
+    assert all(len(table.counts) <= 1000 for table in tables)
+    assert clusterer._df["en"].df("budget") == 600
+    assert clusterer._names_df.df("parliament") == 600
+    assert clusterer.index_stats()["vocabulary"] <= 2000
+
+
 def test_snapshot_is_json_and_restore_continues_identically() -> None:
     first = StoryClusterer()
     for view in (QUAKE_1, IPAD):
@@ -455,7 +477,11 @@ def test_restore_rejects_bad_snapshots(snapshot: dict[str, object]) -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [ClusterOptions(method="bert"), ClusterOptions(coefficients=(1.0, 2.0))],
+    [
+        ClusterOptions(method="bert"),
+        ClusterOptions(coefficients=(1.0, 2.0)),
+        ClusterOptions(max_vocabulary=999),
+    ],
 )
 def test_bad_options_raise_config_error(options: ClusterOptions) -> None:
     with pytest.raises(ConfigError):

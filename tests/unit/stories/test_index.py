@@ -25,6 +25,21 @@ def test_prior_keeps_shared_terms_heavy_on_a_cold_start() -> None:
     assert DocumentFrequency().idf("x") == math.log(2)
 
 
+def test_prune_forgets_the_rarest_terms_down_to_three_quarters() -> None:
+    df = DocumentFrequency()
+    for n in range(10):
+        df.add(["every", f"once{n}", *(["twice"] if n < 2 else []), *(["thrice"] if n < 3 else [])])
+    assert len(df.counts) == 13
+    assert df.prune(13) == 0  # not over the limit
+    idf_every = df.idf("every")
+    assert df.prune(12) == 10  # three quarters of 12 is 9: all ten count-1 terms go
+    assert df.counts == {"every": 10, "twice": 2, "thrice": 3}
+    assert df.documents == 10 and df.idf("every") == idf_every
+    assert df.idf("once3") == df.idf("never seen")
+    assert df.prune(2) == 2  # ties go together: only the most frequent is left
+    assert df.counts == {"every": 10}
+
+
 def test_sublinear_and_unit() -> None:
     assert sublinear({"a": 1.0, "b": math.e, "c": 0.5}) == {"a": 1.0, "b": 2.0, "c": 0.5}
     vector = unit({"a": 3.0, "b": 4.0})
