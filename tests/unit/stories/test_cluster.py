@@ -424,23 +424,31 @@ def test_an_article_either_fragment_would_take_merges_them() -> None:
 def test_the_frequency_tables_stay_bounded_however_long_the_stream() -> None:
     # Every article brings names, numbers and words never seen before, as a real stream
     # does: the tables keep at most max_vocabulary terms, and the common words stay.
-    clusterer = StoryClusterer(ClusterOptions(max_vocabulary=1000))
-    for n in range(600):
-        clusterer.add(
-            ArticleView(
-                f"a{n}",
-                f"Parliament votes on budget of Qx{n}a",
-                f"Minister Zy{n}b said {n * 7919} people in Wv{n}c and Tu{n}d watched the "
-                f"budget vote, ur{n}e os{n}f.",
-                T0 + timedelta(minutes=n),
-                "en",
-            )
+    options = ClusterOptions(max_vocabulary=1000)
+    clusterer = StoryClusterer(options)
+    views = [
+        ArticleView(
+            f"a{n}",
+            f"Parliament votes on budget of Qx{n}a",
+            f"Minister Zy{n}b said {n * 7919} people in Wv{n}c and Tu{n}d watched the "
+            f"budget vote, ur{n}e os{n}f.",
+            T0 + timedelta(minutes=n),
+            "en",
         )
+        for n in range(660)
+    ]
+    for view in views[:600]:
+        clusterer.add(view)
     tables = [*clusterer._df.values(), clusterer._names_df]
     assert all(len(table.counts) <= 1000 for table in tables)
     assert clusterer._df["en"].df("budget") == 600
     assert clusterer._names_df.df("parliament") == 600
     assert clusterer.index_stats()["vocabulary"] <= 2000
+    # The pruned tables are part of the state: a restored clusterer goes on identically.
+    restored = StoryClusterer.restore(json.loads(json.dumps(clusterer.snapshot())), options)
+    for view in views[600:]:
+        assert clusterer.add(view) == restored.add(view)
+    assert json.dumps(clusterer.snapshot()) == json.dumps(restored.snapshot())
 
 
 def test_snapshot_is_json_and_restore_continues_identically() -> None:
