@@ -56,6 +56,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from newsdesk.config import Settings  # noqa: E402
 from newsdesk.store.stories import pack_state  # noqa: E402
 from newsdesk.stories import ArticleView, ClusterOptions, StoryClusterer  # noqa: E402
 from newsdesk.stories.embedding import Embedder, load_embedder  # noqa: E402
@@ -64,6 +65,8 @@ from newsdesk.stories.text import extract_features  # noqa: E402
 from tests.conftest import shared_data_dir  # noqa: E402
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+#: The pipeline saves a snapshot every this many assignments (the setting's default).
+SNAPSHOT_EVERY: int = Settings.model_fields["story_snapshot_every"].default
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"\w+")
 
@@ -282,8 +285,8 @@ def main() -> int:
             f"live stories {int(result['stories']):,}, index keys {int(result['keys']):,}, "
             f"postings {int(result['postings']):,}, DF vocabulary {int(result['vocabulary']):,}, "
             f"+{result['rss_mb']:.0f} MB RSS, snapshot {result['snapshot_mb']:.1f} MB in "
-            f"{result['snapshot_ms']:.0f} ms ({result['snapshot_ms'] / 500:.2f} ms/article "
-            "saved every 500)",
+            f"{result['snapshot_ms']:.0f} ms ({result['snapshot_ms'] / SNAPSHOT_EVERY:.2f} "
+            f"ms/article saved every {SNAPSHOT_EVERY})",
             flush=True,
         )
     if len(results) >= 2:
