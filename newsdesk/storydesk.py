@@ -12,7 +12,8 @@ thread-safe) and writes each of its decisions to the store, one article at a tim
   through the clusterer. The assignment, merges, story states and links are stored in one
   transaction by :meth:`~newsdesk.store.base.Store.save_story_assignment`.
 * :meth:`StoryDesk.snapshot` saves the clusterer's state with the last assignment number
-  it includes, and marks stories past their window dormant.
+  it includes — the desk's first save every live story, later ones only the stories
+  changed since — and marks stories past their window dormant.
 
 :func:`recluster` rebuilds stories from the stored articles (``newsdesk recluster``).
 The pipeline (:func:`newsdesk.pipeline.assign_story`) is the only other caller.
@@ -97,6 +98,7 @@ class StoryDesk:
         self.saved_seq = saved_seq
         self.snapshot_every = max(1, snapshot_every)
         self._unsaved = 0
+        self._saved_whole = False
 
     @classmethod
     def open(
@@ -224,7 +226,13 @@ class StoryDesk:
         if not force and self.seq == self.saved_seq and not self._unsaved:
             return False
         now = self.clock()
-        self.store.save_cluster_state(self.clusterer.snapshot(), seq=self.seq, now=now)
+        # The first save of a desk writes every story (the store may hold another
+        # clusterer's, or a snapshot of the older single-blob form); later ones only the
+        # stories changed since.
+        data = self.clusterer.snapshot(partial=self._saved_whole)
+        self.store.save_cluster_state(data, seq=self.seq, now=now)
+        self.clusterer.mark_saved()
+        self._saved_whole = True
         self.saved_seq = self.seq
         self._unsaved = 0
         window = timedelta(hours=self.clusterer.options.window_hours)

@@ -561,12 +561,16 @@ class Store(Protocol):
         extraction time."""
 
     def load_cluster_state(self) -> ClusterSnapshot | None:
-        """The clusterer's last saved state, None when there is none (or after a reset).
-        Raises StoreError when the saved state cannot be read back."""
+        """The clusterer's last saved state, every story in it (in its ``order``), None
+        when there is none (or after a reset). Raises StoreError when the saved state
+        cannot be read back."""
 
     def save_cluster_state(self, data: dict[str, Any], *, seq: int, now: datetime) -> None:
-        """Keep ``data`` (JSON-serialisable, compressed by the store) as the clusterer's
-        state including every assignment numbered up to ``seq``; replaces the last one."""
+        """Keep ``data`` (a :meth:`StoryClusterer.snapshot`, JSON-serialisable) as the
+        clusterer's state including every assignment numbered up to ``seq``; replaces the
+        last one. Its ``stories`` are kept one row each: a partial snapshot (``partial``)
+        replaces the rows of its changed stories and deletes its ``gone`` ones, a whole one
+        replaces them all. Raises StoreError for a partial snapshot without ``order``."""
 
     def reset_stories(self, *, now: datetime, since: datetime | None = None) -> int:
         """Forget story assignments for a re-clustering; articles are otherwise untouched.

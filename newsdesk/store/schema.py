@@ -29,6 +29,7 @@ __all__ = [
     "article_titles",
     "articles",
     "cluster_snapshots",
+    "cluster_stories",
     "dedup_keys",
     "entry_keys",
     "events",
@@ -382,4 +383,14 @@ cluster_snapshots = sa.Table(
     sa.Column("encoding", sa.String(8), nullable=False),
     sa.Column("body", sa.LargeBinary, nullable=False),
     sa.Column("saved_at", UtcDateTime, nullable=False),
+)
+
+# Each live story of the saved clusterer state, apart (its ``Story.to_dict()`` as orjson):
+# a save writes only the stories changed since the last one. The snapshot row keeps the
+# rest, and the live stories' ids in order.
+cluster_stories = sa.Table(
+    "cluster_stories",
+    metadata,
+    sa.Column("story_id", sa.String(64), primary_key=True),
+    sa.Column("body", sa.LargeBinary, nullable=False),
 )

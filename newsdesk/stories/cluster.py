@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -157,6 +157,10 @@ class StoryClusterer:
         self._names_indexes: dict[str | None, InvertedIndex] = {}
         self._now: float | None = None
         self._last_sweep: float | None = None
+        # Stories changed, and stories forgotten (merged away or past dormancy), since
+        # the last :meth:`mark_saved`: what a partial snapshot has to write.
+        self._changed: set[str] = set()
+        self._gone: set[str] = set()
 
     # -- public API --------------------------------------------------------------------
 
@@ -254,16 +258,37 @@ class StoryClusterer:
             "vocabulary": vocabulary,
         }
 
-    def snapshot(self) -> dict[str, Any]:
-        """The whole state as plain JSON-serialisable data (see :meth:`restore`)."""
-        return {
+    def snapshot(self, *, partial: bool = False) -> dict[str, Any]:
+        """The state as plain JSON-serialisable data (see :meth:`restore`).
+
+        ``order`` lists the live stories' ids, oldest first. With ``partial`` only the
+        stories changed since the last :meth:`mark_saved` are in ``stories``, and ``gone``
+        lists those forgotten since (merged away or past dormancy): a store keeping each
+        story apart writes just those, and gives :meth:`restore` every story back. The
+        snapshot of a long stream holds thousands of live stories; a few hundred change
+        between two saves."""
+        stories = self._stories
+        chosen: Iterable[Story] = stories.values()
+        if partial:
+            chosen = [story for sid, story in stories.items() if sid in self._changed]
+        data: dict[str, Any] = {
             "version": _SNAPSHOT_VERSION,
             "now": self._now,
             "last_sweep": self._last_sweep,
             "df": [[lang, df.documents, df.counts] for lang, df in self._df.items()],
             "names_df": [self._names_df.documents, self._names_df.counts],
-            "stories": [story.to_dict() for story in self._stories.values()],
+            "order": list(stories),
+            "stories": [story.to_dict() for story in chosen],
         }
+        if partial:
+            data["partial"] = True
+            data["gone"] = sorted(self._gone)
+        return data
+
+    def mark_saved(self) -> None:
+        """The last :meth:`snapshot` was saved: the next partial one starts from here."""
+        self._changed.clear()
+        self._gone.clear()
 
     @classmethod
     def restore(
@@ -277,6 +302,8 @@ class StoryClusterer:
         snapshot is of another version or malformed (ConfigError like the constructor)."""
         if snapshot.get("version") not in _READABLE_VERSIONS:
             raise ValueError(f"unsupported snapshot version {snapshot.get('version')!r}")
+        if snapshot.get("partial"):
+            raise ValueError("a partial snapshot holds only the changed stories")
         clusterer = cls(options, embedder=embedder)
         try:
             clusterer._now = snapshot["now"]
@@ -498,6 +525,8 @@ class StoryClusterer:
         self._reindex(story)
 
     def _refresh(self, story: Story) -> None:
+        self._changed.add(story.id)
+        self._gone.discard(story.id)
         df = self._df.setdefault(story.language, DocumentFrequency(prior=self.options.idf_prior))
         story.refresh(
             df.idfs,
@@ -541,6 +570,8 @@ class StoryClusterer:
 
     def _forget(self, story: Story) -> None:
         self._stories.pop(story.id, None)
+        self._changed.discard(story.id)
+        self._gone.add(story.id)
         index = self._indexes.get(story.language)
         if index is not None:
             index.remove(story.id)
@@ -561,6 +592,7 @@ class StoryClusterer:
         for story in list(self._stories.values()):
             if story.last_update is None:
                 story.touch(now)
+                self._changed.add(story.id)
             elif story.last_update < horizon:
                 self._forget(story)
 
@@ -653,11 +685,14 @@ class StoryClusterer:
             link = CrossLink(other.id, other.language, confidence)
             story.links[other.id] = link
             other.links[story.id] = CrossLink(story.id, story.language, confidence)
+            self._changed.update((story.id, other.id))
             made.append(link)
         return tuple(made), tuple(unlinked)
 
     def _unlink(self, story: Story, other_id: str) -> None:
         story.links.pop(other_id, None)
+        self._changed.add(story.id)
         other = self._stories.get(other_id)
         if other is not None:
             other.links.pop(story.id, None)
+            self._changed.add(other_id)

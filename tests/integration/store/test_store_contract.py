@@ -79,7 +79,7 @@ def test_migrate_is_idempotent_and_matches_the_runtime_schema(store: SqlStore, d
     again.close()
     with store._engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == (
-            "0009"
+            "0010"
         )
 
         # The runtime tables (schema.py) are exactly what the migrations built.

@@ -5,12 +5,28 @@ with merges and links, the saved state, resets, and the story reads the web laye
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+import pytest
+import sqlalchemy as sa
 
 from newsdesk.dedup import CopyDecision, DedupOutcome
+from newsdesk.errors import StoreError
 from newsdesk.model import ExtractedArticle, FeedItem
 from newsdesk.store import EntryWrite
+from newsdesk.store.schema import cluster_snapshots, cluster_stories
 from newsdesk.store.sql import SqlStore
-from newsdesk.stories import ArticleView, Assignment, CrossLink, StoryState
+from newsdesk.store.stories import SNAPSHOT_NAME, pack_state
+from newsdesk.stories import (
+    ArticleView,
+    Assignment,
+    ClusterOptions,
+    CrossLink,
+    StoryClusterer,
+    StoryState,
+)
+from newsdesk.storydesk import StoryDesk
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -263,7 +279,7 @@ def test_cluster_state_round_trip_and_unassigned_articles(store: SqlStore) -> No
     store.save_cluster_state({**data, "now": 3.5}, seq=9, now=NOW + timedelta(minutes=1))
     saved = store.load_cluster_state()
     assert saved is not None
-    assert saved.data == {**data, "now": 3.5} and saved.seq == 9
+    assert saved.data == {**data, "now": 3.5, "order": ["1"]} and saved.seq == 9
     assert saved.saved_at == NOW + timedelta(minutes=1)
 
     early = article(store, "a.example.com", "1", now=NOW - timedelta(days=2))
@@ -274,6 +290,56 @@ def test_cluster_state_round_trip_and_unassigned_articles(store: SqlStore) -> No
     assert store.unassigned_articles(extracted_since=NOW + timedelta(seconds=1)) == []
     assign(store, late, late)
     assert store.unassigned_articles() == [early]
+
+
+def test_cluster_state_saves_only_the_changed_stories(store: SqlStore) -> None:
+    def story(story_id: str, size: int) -> dict[str, Any]:
+        return {"id": story_id, "size": size}
+
+    whole = {"version": 2, "now": 1.0, "order": ["1", "2", "3"]}
+    store.save_cluster_state(
+        {**whole, "stories": [story("1", 1), story("2", 1), story("3", 1)]}, seq=3, now=NOW
+    )
+    # "2" grew and absorbed "3"; "4" is new; "1" is unchanged and not sent again.
+    part = {"version": 2, "now": 2.0, "order": ["1", "2", "4"], "partial": True}
+    store.save_cluster_state(
+        {**part, "stories": [story("2", 3), story("4", 1)], "gone": ["3"]}, seq=5, now=NOW
+    )
+    saved = store.load_cluster_state()
+    assert saved is not None and saved.seq == 5
+    assert saved.data == {
+        "version": 2,
+        "now": 2.0,
+        "order": ["1", "2", "4"],
+        "stories": [story("1", 1), story("2", 3), story("4", 1)],
+    }
+    with store._engine.connect() as conn:
+        rows = conn.execute(sa.select(cluster_stories.c.story_id)).scalars().all()
+    assert sorted(rows) == ["1", "2", "4"]  # the gone story's row is deleted
+    with pytest.raises(StoreError, match="order"):
+        store.save_cluster_state({"version": 2, "partial": True, "stories": []}, seq=6, now=NOW)
+    # A story the order names but no row holds: the state cannot be read back whole.
+    store.save_cluster_state({**part, "order": ["1", "9"], "stories": []}, seq=6, now=NOW)
+    with pytest.raises(StoreError, match="lacks its story '9'"):
+        store.load_cluster_state()
+    # A whole snapshot replaces every row.
+    store.save_cluster_state({**whole, "order": ["7"], "stories": [story("7", 2)]}, seq=7, now=NOW)
+    saved = store.load_cluster_state()
+    assert saved is not None and saved.data["stories"] == [story("7", 2)]
+
+
+def test_cluster_state_saved_whole_in_one_blob_is_still_read(store: SqlStore) -> None:
+    # Before revision 0010 the stories were inside the snapshot row's JSON.
+    data = {"version": 2, "now": 1.0, "stories": [{"id": "1", "size": 2}]}
+    encoding, body = pack_state(data)
+    with store._engine.begin() as conn:
+        conn.execute(
+            sa.insert(cluster_snapshots).values(
+                name=SNAPSHOT_NAME, seq=4, encoding=encoding, body=body, saved_at=NOW
+            )
+        )
+    saved = store.load_cluster_state()
+    assert saved is not None and saved.data == data and saved.seq == 4
 
 
 def test_reset_stories_everything_or_since_a_date(store: SqlStore) -> None:
@@ -328,3 +394,31 @@ def test_deleting_articles_recounts_their_stories(store: SqlStore) -> None:
     source = store.get_article(a)
     assert source is not None and store.remove_source(source.source_id)
     assert store.story(a) is None
+
+
+def test_the_story_desk_saves_whole_then_changed_stories_and_resumes(store: SqlStore) -> None:
+    titles = [
+        "Earthquake of magnitude 7.1 strikes off Hokkaido",
+        "Apple unveils new iPad Pro with M5 chip",
+        "Magnitude 7.1 earthquake strikes Hokkaido, tsunami warning",
+        "Parliament votes on the budget",
+    ]
+    ids = [article(store, f"o{n}.example.com", str(n), title=t) for n, t in enumerate(titles)]
+    desk = StoryDesk.open(store, ClusterOptions(), clock=lambda: NOW)
+    for article_id in ids[:2]:
+        desk.assign(article_id)
+    assert desk.snapshot(force=True)
+    with store._engine.connect() as conn:
+        before = {r.story_id: bytes(r.body) for r in conn.execute(sa.select(cluster_stories))}
+    for article_id in ids[2:]:
+        desk.assign(article_id)
+    assert desk.snapshot()
+    with store._engine.connect() as conn:
+        after = {r.story_id: bytes(r.body) for r in conn.execute(sa.select(cluster_stories))}
+    # The second save rewrote the stories that changed and added the new one only.
+    unchanged = [sid for sid in before if before[sid] == after.get(sid)]
+    assert len(after) == len(desk.clusterer) and len(unchanged) >= 1
+    saved = store.load_cluster_state()
+    assert saved is not None
+    restored = StoryClusterer.restore(saved.data, ClusterOptions())
+    assert orjson.dumps(restored.snapshot()) == orjson.dumps(desk.clusterer.snapshot())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -461,6 +462,78 @@ def test_snapshot_is_json_and_restore_continues_identically() -> None:
         assert first.add(view) == second.add(view)
     assert list(first.stories()) == list(second.stories())
     assert json.dumps(first.snapshot()) == json.dumps(second.snapshot())
+
+
+def test_partial_snapshots_add_up_to_the_whole_state() -> None:
+    # What the story desk does: one whole snapshot, then only the stories changed since the
+    # previous save (joins, merges, links, refreshes) and the ids of those gone (merged
+    # away, forgotten past dormancy). Applied in turn to the saved stories they must give
+    # back, at every save, exactly the clusterer's whole state.
+    options = ClusterOptions(window_hours=2.0, dormant_hours=2.0)
+    clusterer = StoryClusterer(options)
+    saved: dict[str, Any] = {str(story["id"]): story for story in clusterer.snapshot()["stories"]}
+    clusterer.mark_saved()
+    robbery = [
+        ArticleView(
+            "l",
+            "Robbers in drag steal diamonds from Harry Winston store in Paris",
+            "Armed robbers, some of them dressed as women, stole diamonds worth 85 "
+            "million euros from the Harry Winston jewellery store on Avenue Montaigne "
+            "in Paris on Thursday, police said.",
+            T0 + timedelta(minutes=50),
+            "en",
+        ),
+        ArticleView(
+            "r",
+            "Gang empties Harry Winston boutique near the Champs-Elysees",
+            "A gang of four thieves cleaned out nearly all the jewels of the Harry "
+            "Winston boutique near the Champs-Elysees, taking rings, necklaces and "
+            "watches, investigators said on Friday.",
+            T0 + timedelta(minutes=55),
+            "en",
+        ),
+        ArticleView(
+            "b",
+            "Harry Winston robbers in drag empty Paris boutique of diamonds",
+            "Four armed robbers, two of them dressed as women, stole diamonds worth 85 "
+            "million euros from the Harry Winston store on Avenue Montaigne: the gang "
+            "cleaned out nearly all the jewels of the boutique near the "
+            "Champs-Elysees, taking rings, necklaces and watches, investigators said.",
+            T0 + timedelta(minutes=58),
+            "en",
+        ),
+    ]
+    later = [
+        ArticleView(
+            f"v{n}",
+            f"Parliament votes on budget of Qx{n}a",
+            f"Minister Zy{n}b said {n * 7919} people watched the budget vote.",
+            T0 + timedelta(hours=3 + n),
+            "en",
+        )
+        for n in range(4)
+    ]
+    seen: set[str] = set()
+    linked: set[str] = set()
+    for view in (QUAKE_1, IPAD, QUAKE_2, QUAKE_DE, *robbery, *later):
+        result = clusterer.add(view)
+        seen.update(result.merged)
+        linked.update(link.story_id for link in result.links)
+        part = clusterer.snapshot(partial=True)
+        changed = {str(story["id"]) for story in part["stories"]}
+        assert result.story_id in changed and changed <= set(part["order"])
+        for gone in part["gone"]:
+            saved.pop(gone, None)
+        saved.update({str(story["id"]): story for story in part["stories"]})
+        clusterer.mark_saved()
+        rebuilt = {k: v for k, v in part.items() if k not in ("partial", "gone")}
+        rebuilt["stories"] = [saved[story_id] for story_id in part["order"]]
+        assert json.dumps(rebuilt) == json.dumps(clusterer.snapshot())
+    assert seen == {"r"} and linked == {"q1"}  # a bridging merge, a cross-lingual link
+    assert "q1" not in saved and "d1" not in saved  # forgotten past window + dormancy
+    assert clusterer.snapshot(partial=True)["stories"] == []  # nothing changed since
+    with pytest.raises(ValueError, match="partial"):
+        StoryClusterer.restore(clusterer.snapshot(partial=True), options)
 
 
 def test_version_1_snapshot_restores_without_dates() -> None:
