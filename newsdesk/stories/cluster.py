@@ -161,6 +161,7 @@ class StoryClusterer:
         # the last :meth:`mark_saved`: what a partial snapshot has to write.
         self._changed: set[str] = set()
         self._gone: set[str] = set()
+        self._saved = False  # gone ids are kept only once a save has been marked
 
     # -- public API --------------------------------------------------------------------
 
@@ -289,6 +290,7 @@ class StoryClusterer:
         """The last :meth:`snapshot` was saved: the next partial one starts from here."""
         self._changed.clear()
         self._gone.clear()
+        self._saved = True
 
     @classmethod
     def restore(
@@ -571,7 +573,8 @@ class StoryClusterer:
     def _forget(self, story: Story) -> None:
         self._stories.pop(story.id, None)
         self._changed.discard(story.id)
-        self._gone.add(story.id)
+        if self._saved:  # a clusterer never saved would collect every id it forgets
+            self._gone.add(story.id)
         index = self._indexes.get(story.language)
         if index is not None:
             index.remove(story.id)
