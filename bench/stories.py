@@ -24,11 +24,12 @@ terms), so the bulk history also gets the rare terms a real stream of N articles
 have brought: Heaps' law fitted on the ECB+ texts (V = 58.5 x tokens^0.457, 174 tokens an
 article: ~39k terms at 10k articles, ~317k at 1M), as many in the names/numbers table, with
 counts 1 (60 %), 2 (20 %) or 3-10. Then ``--measure`` further articles are timed (CPU
-time, one core), and one snapshot is taken as the store saves it (``snapshot()``, JSON,
-zstd; every ``story_snapshot_every`` = 500 assignments in the pipeline). Printed:
-ms/article for each N, the 1M/10k ratio (target < 2), the live index sizes, the resident
-memory the clusterer added (each size runs in a fresh interpreter) and the snapshot's
-size and cost.
+time, one core). Then the state is serialised as the store saves it (the snapshot row, one
+JSON body per story) twice: whole, and partial — only the stories changed over the last
+``story_snapshot_every`` (500) timed articles, what the pipeline writes at each save.
+Printed: ms/article for each N, the 1M/10k ratio (target < 2), the live index sizes, the
+resident memory the clusterer added (each size runs in a fresh interpreter) and both
+snapshots' size and cost.
 
 ``--embeddings`` (needs the optional extra) turns on ``ClusterOptions.embeddings``: the
 timed articles are embedded by the real MiniLM model, one at a time as ``add`` does; the
