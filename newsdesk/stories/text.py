@@ -15,6 +15,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from newsdesk.normalize.words import CJK, HANGUL
+
 __all__ = ["STOPWORDS", "TextFeatures", "extract_features", "stem", "tokenize"]
 
 _STOP_EN = """
@@ -76,7 +78,7 @@ STOPWORDS[None] = _ALL_STOP
 
 _WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
 _SENTENCE_END = frozenset('.!?:;"“”«»|—–(')
-_CJK_CHARS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_CHARS = CJK + HANGUL
 _CJK = re.compile(f"[{_CJK_CHARS}]+")
 #: The parts of a token that holds CJK characters (CJK text has no spaces between words):
 #: CJK runs, digit groups and runs of other letters, so "台湾TSMC、2026年" keeps the name
@@ -241,7 +243,8 @@ def tokenize(text: str, language: str | None = None) -> list[str]:
             for piece in _PIECE.finditer(token):
                 part = piece.group()
                 if piece.lastgroup == "cjk":
-                    terms.extend(_cjk_bigrams(part))
+                    # Half-width katakana and compatibility ideographs as their usual forms.
+                    terms.extend(_cjk_bigrams(unicodedata.normalize("NFKC", part)))
                 elif piece.lastgroup == "num":
                     terms.append(_number(part))
                 else:

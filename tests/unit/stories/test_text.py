@@ -21,6 +21,10 @@ from newsdesk.stories.text import extract_features, stem, tokenize
         # CJK has no spaces: Latin words and digits inside it are terms of their own.
         ("台湾TSMC熊本2026年", "ja", ["台湾", "tsmc", "熊本", "2026", "年"]),
         ("英伟达Nvidia发布１２款", "zh", ["英伟", "伟达", "nvidia", "发布", "12", "款"]),
+        # Half-width katakana reads as the usual full-width forms; Korean particles glued
+        # to a noun do not hide it (bigrams, like CJK).
+        ("ｿﾆｰｸﾞﾙｰﾌﾟ", "ja", ["ソニ", "ニー", "ーグ", "グル", "ルー", "ープ"]),
+        ("삼성전자는", "ko", ["삼성", "성전", "전자", "자는"]),
         ("", "en", []),
         ("--- !!! ...", None, []),
     ],
