@@ -52,6 +52,7 @@ from newsdesk.stories.story import (
     Story,
     date_share,
     day_of_year,
+    interned_keys,
     is_year,
     near_day,
     top_keys,
@@ -312,11 +313,11 @@ class StoryClusterer:
             clusterer._last_sweep = snapshot["last_sweep"]
             for lang, documents, counts in snapshot["df"]:
                 clusterer._df[lang] = DocumentFrequency(
-                    dict(counts), int(documents), prior=clusterer.options.idf_prior
+                    interned_keys(counts, int), int(documents), prior=clusterer.options.idf_prior
                 )
             documents, counts = snapshot["names_df"]
             clusterer._names_df = DocumentFrequency(
-                dict(counts), int(documents), prior=clusterer.options.idf_prior
+                interned_keys(counts, int), int(documents), prior=clusterer.options.idf_prior
             )
             for data in snapshot["stories"]:
                 story = Story.from_dict(data)

@@ -13,11 +13,20 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from sys import intern
+from typing import Any, TypeVar
 
 from newsdesk.stories.model import CrossLink, StoryState
 
-__all__ = ["Headline", "PreparedArticle", "Story", "date_share", "day_of_year", "top_keys"]
+__all__ = [
+    "Headline",
+    "PreparedArticle",
+    "Story",
+    "date_share",
+    "day_of_year",
+    "interned_keys",
+    "top_keys",
+]
 
 #: How much a primary source's headline is preferred over a more central one.
 PRIMARY_BONUS = 0.15
@@ -26,6 +35,8 @@ SALIENT = 3
 #: A story keeps the TF-IDF vectors of its latest MEMBERS articles, MEMBER_TERMS terms each.
 MEMBERS = 8
 MEMBER_TERMS = 40
+
+_V = TypeVar("_V")
 
 #: Many IDFs at once (:meth:`~newsdesk.stories.vectors.DocumentFrequency.idfs`).
 Idfs = Callable[[Iterable[str]], dict[str, float]]
@@ -128,6 +139,13 @@ def _utc(ts: float | None) -> datetime | None:
 def _add_into(target: dict[Any, Any], source: dict[Any, Any]) -> None:
     for key, value in source.items():
         target[key] = target.get(key, 0) + value
+
+
+def interned_keys(data: dict[str, Any], cast: Callable[[Any], _V]) -> dict[str, _V]:
+    """A restored key -> value mapping with its keys interned, as the clusterer's own are
+    (:func:`~newsdesk.stories.text.extract_features`): one string per term, not one per
+    story."""
+    return {intern(str(key)): cast(value) for key, value in data.items()}
 
 
 class Story:
@@ -404,10 +422,10 @@ class Story:
     def from_dict(cls, data: dict[str, Any]) -> Story:
         """The inverse of :meth:`to_dict`. Raises KeyError/TypeError on malformed data."""
         story = cls(str(data["id"]), data["language"])
-        story.centroid = {str(k): float(v) for k, v in data["centroid"].items()}
-        story.titles = {str(k): float(v) for k, v in data["titles"].items()}
-        story.names = {str(k): int(v) for k, v in data["names"].items()}
-        story.numbers = {str(k): int(v) for k, v in data["numbers"].items()}
+        story.centroid = interned_keys(data["centroid"], float)
+        story.titles = interned_keys(data["titles"], float)
+        story.names = interned_keys(data["names"], int)
+        story.numbers = interned_keys(data["numbers"], int)
         # Absent from version-1 snapshots: their stories start with no dates.
         story.dates = {int(k): int(v) for k, v in data.get("dates", {}).items()}
         story.size = int(data["size"])
@@ -416,10 +434,10 @@ class Story:
         story.outlets = set(data["outlets"])
         story.countries = set(data["countries"])
         story.headlines = [
-            Headline(float(s), bool(p), str(a), str(t), {str(k): float(v) for k, v in u.items()})
+            Headline(float(s), bool(p), str(a), str(t), interned_keys(u, float))
             for s, p, a, t, u in data["headlines"]
         ]
-        story.members = [{str(k): float(v) for k, v in m.items()} for m in data["members"]]
+        story.members = [interned_keys(m, float) for m in data["members"]]
         norm, title_norm, names_norm, names_mass, documents, salient, keys, name_keys = data[
             "cache"
         ]
@@ -428,9 +446,9 @@ class Story:
         story.names_norm = float(names_norm)
         story.names_mass = float(names_mass)
         story.norm_documents = int(documents)
-        story.salient = [(str(n), float(w)) for n, w in salient]
-        story.keys = [str(k) for k in keys]
-        story.name_keys = [str(k) for k in name_keys]
+        story.salient = [(intern(str(n)), float(w)) for n, w in salient]
+        story.keys = [intern(str(k)) for k in keys]
+        story.name_keys = [intern(str(k)) for k in name_keys]
         story.years = frozenset(n for n in story.numbers if is_year(n))
         if data.get("embedding"):
             story._add_embedding(array("f", (float(v) for v in data["embedding"])))

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from sys import intern
 
 from newsdesk.normalize.words import CJK, HANGUL
 
@@ -432,7 +433,10 @@ def extract_features(
     """Weighted term counts (title counts times ``title_weight`` plus the first
     ``lead_words`` words of ``text``), title terms, names, numbers and dates of an
     article."""
-    title_tokens = tokenize(title, language)
+    # Interned: every live story keeps these strings as keys, and one term is kept by
+    # thousands of stories (one string object instead of one per article). An interned
+    # string is freed once nothing holds it, so a growing vocabulary does not leak.
+    title_tokens = [intern(t) for t in tokenize(title, language)]
     lead = text
     if lead_words > 0 and text:
         # Cut by characters first so a huge body never gets tokenised whole.
@@ -442,7 +446,7 @@ def extract_features(
     # A body that repeats the title (ECB+ does) would double-count it.
     if title and lead.startswith(title[:40]):
         lead = lead[len(title) :]
-    lead_tokens = tokenize(lead, language)
+    lead_tokens = [intern(t) for t in tokenize(lead, language)]
     counts: dict[str, float] = {}
     for token in title_tokens:
         counts[token] = counts.get(token, 0.0) + title_weight
@@ -461,8 +465,8 @@ def extract_features(
     return TextFeatures(
         terms=counts,
         title_terms=frozenset(title_tokens),
-        names=dict(names),
-        numbers=frozenset(numbers),
+        names={intern(name): count for name, count in names.items()},
+        numbers=frozenset(intern(number) for number in numbers),
         title_names=title_names,
         dates=frozenset(dates),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -462,6 +463,26 @@ def test_snapshot_is_json_and_restore_continues_identically() -> None:
         assert first.add(view) == second.add(view)
     assert list(first.stories()) == list(second.stories())
     assert json.dumps(first.snapshot()) == json.dumps(second.snapshot())
+
+
+def _is_interned(key: str) -> bool:
+    return key is sys.intern("".join(key))  # the join makes a new string of equal text
+
+
+def test_live_and_restored_stories_share_one_string_per_term() -> None:
+    # Thousands of live stories keep the same terms as keys: one interned string each
+    # (a third of the clusterer's memory otherwise), also after a restore from JSON.
+    clusterer = StoryClusterer()
+    for view in (QUAKE_1, QUAKE_2, IPAD):
+        clusterer.add(view)
+    restored = StoryClusterer.restore(json.loads(json.dumps(clusterer.snapshot())))
+    for each in (clusterer, restored):
+        for story in each._stories.values():
+            keys = [*story.centroid, *story.titles, *story.names, *story.numbers, *story.keys]
+            keys += [term for member in story.members for term in member]
+            assert keys and all(_is_interned(key) for key in keys)
+        # The term tables hold the stories' strings too (not copies of their own).
+        assert all(_is_interned(key) for table in each._df.values() for key in table.counts)
 
 
 def test_partial_snapshots_add_up_to_the_whole_state() -> None:
