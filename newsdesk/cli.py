@@ -58,7 +58,7 @@ def _root(
         typer.Option(
             "--home",
             envvar="NEWSDESK_HOME",
-            help="Folder holding newsdesk.toml and the SQLite database [default: ./.newsdesk].",
+            help="Folder holding newsdesk.toml and the SQLite database (default: ./.newsdesk).",
         ),
     ] = None,
 ) -> None:
@@ -162,9 +162,9 @@ def _import_outlines(store: Store, outlines: list[OpmlOutline]) -> int:
 def run(
     ctx: typer.Context,
     host: Annotated[
-        str | None, typer.Option(help="Web server address [default: 127.0.0.1].")
+        str | None, typer.Option(help="Web server address (default: 127.0.0.1).")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Web server port [default: 8000].")] = None,
+    port: Annotated[int | None, typer.Option(help="Web server port (default: 8000).")] = None,
 ) -> None:
     """Run scheduler, pipeline and web server in one process until Ctrl-C."""
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
@@ -600,9 +600,9 @@ def recluster(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Rebuild stories from the stored extracted articles, in arrival order (e.g. after a
-    change of the story settings); the articles themselves are not changed. Stop
-    `newsdesk run` first."""
+    """Rebuild stories from the stored articles (left unchanged), e.g. after new story settings.
+
+    Clusters the extracted articles again in arrival order. Stop `newsdesk run` first."""
     from newsdesk.storydesk import cluster_options
     from newsdesk.storydesk import recluster as rebuild
 

@@ -195,3 +195,14 @@ def test_eval_dedup_json(cli: CliRunner, shared_data: Path, tmp_path: Path) -> N
         "primary_accuracy",
     }
     assert result["copy_recall"] > 0.9
+
+
+def test_help_shows_the_defaults_it_names(cli: CliRunner) -> None:
+    # Help texts are rendered as Rich markup: a "[default: ...]" in one is read as a tag
+    # and vanishes, leaving "Web server address ." behind.
+    def text(*args: str) -> str:  # the words, without the panels' borders and wrapping
+        return " ".join(invoke(cli, *args).replace("│", " ").split())
+
+    assert "SQLite database (default: ./.newsdesk)." in text("--help")
+    run = text("run", "--help")
+    assert "(default: 127.0.0.1)" in run and "(default: 8000)" in run
