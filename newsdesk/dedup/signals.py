@@ -6,7 +6,6 @@ are read, not judged: :mod:`newsdesk.dedup.decide` weighs them against the copie
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from lxml.html import HtmlElement
 
 from newsdesk.dedup.wires import WireRegistry, default_registry
 from newsdesk.errors import InvalidURL
-from newsdesk.normalize import canonicalize_url
+from newsdesk.normalize import canonicalize_url, jsondata
 
 __all__ = ["AttributionHints", "attribution_hints"]
 
@@ -148,7 +147,7 @@ def _jsonld(tree: HtmlElement) -> list[dict[str, Any]]:
         if not raw or len(raw) > _MAX_JSONLD:
             continue
         try:
-            found.extend(_walk(json.loads(raw, strict=False)))
+            found.extend(_walk(jsondata.loads(raw, strict=False)))
         except (ValueError, RecursionError):
             continue
     return found

@@ -7,7 +7,6 @@ page's layout; that is the text extractor's job (see :mod:`newsdesk.extract.arti
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from newsdesk.normalize import jsondata
 
 __all__ = ["Declared", "declared_metadata", "element_text", "is_article_type"]
 
@@ -122,7 +123,7 @@ def _jsonld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
         raw = re.sub(r"^\s*(?:<!--|/\*\s*<!\[CDATA\[\s*\*/)|(?:-->|/\*\s*\]\]>\s*\*/)\s*$", "", raw)
         raw = raw.rstrip().rstrip(";")
         try:
-            data = json.loads(raw, strict=False)
+            data = jsondata.loads(raw, strict=False)
         except (ValueError, RecursionError):
             continue
         objects.extend(_walk(data))

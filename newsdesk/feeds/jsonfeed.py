@@ -8,6 +8,7 @@ from typing import Any
 from newsdesk.errors import NotAFeed, ParseError
 from newsdesk.feeds.text import absolute_url, looks_like_url, plain_text, summary_text, to_utc
 from newsdesk.model import FeedItem, ParsedFeed
+from newsdesk.normalize import jsondata
 
 __all__ = ["parse_json_feed"]
 
@@ -40,12 +41,14 @@ def parse_json_feed(text: str, *, url: str, encoding: str, warnings: tuple[str, 
     neither a JSON Feed nor RSS-in-JSON.
     """
     try:
-        data = json.loads(text)
+        data = jsondata.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError(
             f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
             + (" (truncated document?)" if exc.pos >= len(text.rstrip()) - 1 else "")
         ) from exc
+    except RecursionError as exc:
+        raise ParseError("JSON nested too deeply to read") from exc
     if not isinstance(data, dict):
         raise NotAFeed("JSON document is not an object, so not a JSON Feed")
     if isinstance(data.get("rss"), dict):

@@ -206,3 +206,19 @@ def test_help_shows_the_defaults_it_names(cli: CliRunner) -> None:
     assert "SQLite database (default: ./.newsdesk)." in text("--help")
     run = text("run", "--help")
     assert "(default: 127.0.0.1)" in run and "(default: 8000)" in run
+
+
+def test_a_feed_item_with_half_an_emoji_loses_nothing(cli: CliRunner, site: Site) -> None:
+    # A lone surrogate escape in one JSON Feed title could not be stored: every poll of
+    # the feed failed as "internal", the good items with it.
+    page = b"<html><body><article>" + b"<p>Chip export rules tighten.</p>" * 30 + b"</article>"
+    items = [
+        {"id": "1", "url": site.add("/a/1", page + b"1"), "title": "Half an emoji \ud83d"},
+        {"id": "2", "url": site.add("/a/2", page + b"2"), "title": "A whole one \U0001f600"},
+    ]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items})
+    feed = site.add("/f.json", body.encode(), "application/feed+json")
+    invoke(cli, "sources", "add", feed, "--no-check")
+    summary = json.loads(invoke(cli, "fetch", "--once", "--json"))
+    assert summary["errors"] == {}
+    assert summary["new_articles"] == 2 and summary["articles_extracted"] == 2

@@ -116,6 +116,15 @@ def test_broken_jsonld_is_ignored() -> None:
     assert extract_article(html).text.splitlines() == PARAGRAPHS
 
 
+def test_jsonld_lone_surrogate_escape_becomes_a_replacement_character() -> None:
+    # json.dumps writes "\\ud83d" for a lone surrogate: half an emoji, as cut pages have it.
+    data = {"@type": "NewsArticle", "headline": "Park opens \ud83d", "author": "Ana \udc00 Ruiz"}
+    article = extract_article(page(jsonld(data)))
+    assert article.title == "Park opens \ufffd"
+    assert article.authors == ("Ana \ufffd Ruiz",)
+    assert article.title.encode("utf-8")  # storable: no surrogate left
+
+
 def test_microdata_article_body() -> None:
     body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     html = (

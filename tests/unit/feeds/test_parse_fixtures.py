@@ -182,6 +182,49 @@ def test_malformed_xml_is_recovered_with_a_warning() -> None:
     assert feed.title == "Fish & Chips"
 
 
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("&#xD800;", "\ufffd"),  # half of a surrogate pair: libxml2 dropped the document
+        ("&#55296;", "\ufffd"),
+        ("&#xD83D;&#xDE00;", "\U0001f600"),  # an emoji split in two references
+        ("&#55357;&#56832;", "\U0001f600"),
+        ("&#xDE00;&#xD83D;", "\ufffd\ufffd"),  # the halves the wrong way round
+        ("&#x1;", "\ufffd"),
+        ("&#xFFFE;", "\ufffd"),
+        ("&#x110000;", "\ufffd"),
+        ("&#8217;&#x1F600;", "\u2019\U0001f600"),  # allowed references are kept
+    ],
+)
+def test_references_to_characters_xml_forbids_lose_nothing(ref: str, expected: str) -> None:
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>Bad {ref} title</title><link>https://f.example/1</link></item>"
+        "<item><title>Good title</title><link>https://f.example/2</link></item>"
+        "</channel></rss>"
+    ).encode()
+    feed = parse_feed(body, url=URL)
+    assert [i.title for i in feed.items] == [f"Bad {expected} title", "Good title"]
+
+
+def test_json_feed_lone_surrogate_escapes_become_replacement_characters() -> None:
+    # "\ud83d" alone (an emoji cut in two) decodes to a string that cannot be stored.
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": ['
+        b'{"id": "1", "url": "https://f.example/1", "title": "Cut \\ud83d emoji",'
+        b' "content_text": "Whole \\ud83d\\ude00 emoji"},'
+        b'{"id": "2", "url": "https://f.example/2", "title": "Good title"}]}'
+    )
+    feed = parse_feed(body, url=URL)
+    assert [i.title for i in feed.items] == ["Cut \ufffd emoji", "Good title"]
+    assert "Whole \U0001f600 emoji" in (feed.items[0].summary or "")
+
+
+def test_json_feed_nested_too_deeply_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="nested too deeply"):
+        parse_feed(b"[" * 100_000 + b"]" * 100_000, url=URL)
+
+
 def test_rss_090_is_read() -> None:
     body = b"""<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
