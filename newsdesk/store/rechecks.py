@@ -105,7 +105,7 @@ def save_text_revision(
         .where(articles.c.id == article_id)
         .values(
             text=text,
-            content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
             updated_at=now,
             checked_at=now,
             recheck_at=recheck_at,

@@ -9,11 +9,13 @@ Two types paper over dialect differences:
   given ``tzinfo=UTC`` back on the way out; PostgreSQL uses ``timestamptz``. Naive datetimes
   are refused: every datetime crossing the store is timezone-aware UTC.
 * :class:`CleanText` — PostgreSQL refuses NUL characters in text; they are dropped on both
-  backends so a stray ``\\x00`` in a page cannot make an article unsaveable.
+  backends so a stray ``\\x00`` in a page cannot make an article unsaveable (and a lone
+  UTF-16 surrogate, which no UTF-8 encoder takes, becomes U+FFFD).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,16 +73,24 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class CleanText(sa.types.TypeDecorator[str]):
-    """Text without NUL characters (PostgreSQL cannot store them)."""
+    """Text without NUL characters (PostgreSQL cannot store them) and with any lone UTF-16
+    surrogate as U+FFFD (no UTF-8 encoder takes one; the parsers replace them already)."""
 
     impl = sa.Text
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is None or "\x00" not in value:
-            return value
-        return value.replace("\x00", "")
+        if value is None:
+            return None
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        if not value.isascii():
+            value = _SURROGATE.sub("\ufffd", value)
+        return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else str(value)

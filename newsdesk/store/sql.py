@@ -456,7 +456,9 @@ class SqlStore:
                 "error": None,
                 "extracted_at": now,
                 "updated_at": now,
-                "content_hash": hashlib.sha256(extracted.text.encode("utf-8")).hexdigest(),
+                "content_hash": hashlib.sha256(
+                    extracted.text.encode("utf-8", "surrogatepass")
+                ).hexdigest(),
             }
             # The feed's title, authors and dates win; the page fills only what is missing.
             if not row.title and extracted.title:

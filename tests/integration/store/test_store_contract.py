@@ -683,6 +683,32 @@ def test_unicode_and_huge_text_round_trip(store: SqlStore) -> None:
     assert next(iter(store.iter_raw_pages()))[2] == text.encode("utf-8")
 
 
+def test_a_lone_surrogate_is_stored_as_a_replacement_character(store: SqlStore) -> None:
+    # Half of an emoji ("\ud83d") cannot be encoded as UTF-8: the store must not fail the
+    # whole batch on it, on either backend.
+    s = store.add_source("https://a.example/feed", now=NOW)
+    entries = [
+        entry("g1", "https://a.example/1", "Cut \ud83d"),
+        entry("g2", "https://a.example/2", "Fine"),
+    ]
+    first, second = store.upsert_entries(s.id, entries, now=NOW).new_ids
+    store.save_extraction(
+        first,
+        ExtractedArticle(text="Body \udc00 text", description="d\ud800"),
+        now=NOW,
+        raw_html=b"<p>x</p>",
+        canonical_url=None,
+    )
+    article = store.get_article(first)
+    assert article is not None
+    assert (article.title, article.text, article.description) == (
+        "Cut \ufffd",
+        "Body \ufffd text",
+        "d\ufffd",
+    )
+    assert store.get_article(second) is not None
+
+
 def test_a_failing_upsert_leaves_no_partial_rows(
     store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
