@@ -13,16 +13,21 @@ import json
 import re
 from typing import Any
 
-__all__ = ["loads"]
+__all__ = ["loads", "without_lone_surrogates"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # The escape of a surrogate in JSON text (\ud800-\udfff), or a raw one already in a str.
 _MAY_HOLD_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|[\ud800-\udfff]")
 
 
+def without_lone_surrogates(text: str) -> str:
+    """``text`` with each lone UTF-16 surrogate (which no UTF-8 encoder takes) as U+FFFD."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return without_lone_surrogates(value)
     if isinstance(value, list):
         return [_clean(item) for item in value]
     if isinstance(value, dict):

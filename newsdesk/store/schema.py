@@ -15,12 +15,13 @@ Two types paper over dialect differences:
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+
+from newsdesk.normalize.jsondata import without_lone_surrogates
 
 __all__ = [
     "ARTICLE_STATUSES",
@@ -73,9 +74,6 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 class CleanText(sa.types.TypeDecorator[str]):
     """Text without NUL characters (PostgreSQL cannot store them) and with any lone UTF-16
     surrogate as U+FFFD (no UTF-8 encoder takes one; the parsers replace them already)."""
@@ -88,9 +86,7 @@ class CleanText(sa.types.TypeDecorator[str]):
             return None
         if "\x00" in value:
             value = value.replace("\x00", "")
-        if not value.isascii():
-            value = _SURROGATE.sub("\ufffd", value)
-        return value
+        return without_lone_surrogates(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else str(value)
